@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using BlazorCutout.Providers.Secrets;
+using BlazorCutout.Providers.Security;
+
+namespace BlazorCutout.Providers.Resilience;
+
+/// <summary>
+/// Builds the HttpClient a remote provider client talks to its API with:
+/// <c>ResilienceHandler → RedactingLoggingHandler → SocketsHttpHandler (URL guard connect callback)</c>.
+/// The pipeline (breaker state, rate limiter) is kept per provider id, so however many clients are created for a provider
+/// they share one budget and one breaker. A remote client should create its HttpClient once and keep it.
+/// </summary>
+public sealed class ProviderHttpClientFactory(SafeHttpHandlerFactory handlers, ILoggerFactory? loggers = null) : IAsyncDisposable, IDisposable
+{
+    private readonly ConcurrentDictionary<string, ProviderResiliencePipeline> _pipelines = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ILoggerFactory _loggers = loggers ?? NullLoggerFactory.Instance;
+
+    /// <summary>The pipeline for <paramref name="descriptor"/>'s id; created with the first caller's settings.</summary>
+    public ProviderResiliencePipeline GetPipeline(ProviderDescriptor descriptor, ProviderResilienceOptions? options = null) =>
+        _pipelines.GetOrAdd(descriptor.Id, id => new ProviderResiliencePipeline(
+            id, options ?? new ProviderResilienceOptions(), new ProviderRateLimiter(id, descriptor.Rate), Logger(id)));
+
+    /// <param name="baseAddress">The API root, e.g. https://techhk.aoscdn.com/ (checked by the URL guard like any other URL).</param>
+    public HttpClient CreateClient(ProviderDescriptor descriptor, Uri baseAddress, ProviderResilienceOptions? options = null)
+    {
+        handlers.Guard.EnsureAllowed(baseAddress);
+        var pipeline = GetPipeline(descriptor, options);
+        var chain = new ResilienceHandler(pipeline)
+        {
+            InnerHandler = new RedactingLoggingHandler(Logger(descriptor.Id), descriptor.Id)
+            {
+                InnerHandler = handlers.CreateHandler(),
+            },
+        };
+        return new HttpClient(chain, disposeHandler: true)
+        {
+            BaseAddress = baseAddress,
+            // The pipeline owns time limits (attempt and total); HttpClient's own would cut across retries.
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+    }
+
+    private ILogger Logger(string providerId) => _loggers.CreateLogger($"BlazorCutout.Providers.Http.{providerId}");
+
+    public void Dispose()
+    {
+        foreach (var p in _pipelines.Values) p.Limiter.Dispose();
+        _pipelines.Clear();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var p in _pipelines.Values) await p.Limiter.DisposeAsync().ConfigureAwait(false);
+        _pipelines.Clear();
+    }
+}

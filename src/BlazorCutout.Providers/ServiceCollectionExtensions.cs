@@ -1,0 +1,45 @@
+using BlazorCutout.Providers.Local;
+using BlazorCutout.Providers.Resilience;
+using BlazorCutout.Providers.Security;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BlazorCutout.Providers;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the provider layer: URL guard (<c>Security:UrlGuard</c>), guarded downloader, per-provider HTTP pipelines,
+    /// the local engine provider (<c>Providers:Local</c>) and the <see cref="ProviderRegistry"/>.
+    /// The local provider needs an <see cref="Engine.ICutoutEngine"/>, registered by the engine's own DI root.
+    /// Remote providers add themselves with <see cref="AddCutoutProvider{TProvider}"/>.
+    /// </summary>
+    public static IServiceCollection AddCutoutProviders(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<UrlGuardOptions>().Bind(configuration.GetSection(UrlGuardOptions.SectionName));
+        services.AddOptions<LocalProviderOptions>().Bind(configuration.GetSection(LocalProviderOptions.SectionName));
+
+        services.TryAddSingleton(sp => new UrlGuard(sp.GetRequiredService<IOptions<UrlGuardOptions>>()));
+        services.TryAddSingleton(sp => new SafeHttpHandlerFactory(sp.GetRequiredService<UrlGuard>()));
+        services.TryAddSingleton(sp => new SafeDownloader(sp.GetRequiredService<SafeHttpHandlerFactory>(), sp.GetService<ILogger<SafeDownloader>>()));
+        services.TryAddSingleton(sp => new ProviderHttpClientFactory(sp.GetRequiredService<SafeHttpHandlerFactory>(), sp.GetService<ILoggerFactory>()));
+
+        services.AddCutoutProvider<LocalEngineProvider>();
+        services.TryAddSingleton<ProviderRegistry>();
+        return services;
+    }
+
+    /// <summary>Adds one provider implementation (idempotent per type).</summary>
+    public static IServiceCollection AddCutoutProvider<TProvider>(this IServiceCollection services) where TProvider : class, ICutoutProvider
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICutoutProvider, TProvider>());
+        return services;
+    }
+
+    /// <summary>The configuration section of one provider: <c>Providers:&lt;Id&gt;</c>.</summary>
+    public static IConfigurationSection ProviderSection(this IConfiguration configuration, string providerId) =>
+        configuration.GetSection($"Providers:{providerId}");
+}

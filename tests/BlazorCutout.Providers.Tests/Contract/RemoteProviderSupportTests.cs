@@ -1,0 +1,75 @@
+using BlazorCutout.Providers.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Xunit;
+
+namespace BlazorCutout.Providers.Tests.Contract;
+
+public class RemoteProviderSupportTests
+{
+    private sealed class DemoOptions : RemoteProviderOptions
+    {
+        public string PollPath { get; set; } = "/task/{id}";
+    }
+
+    private sealed class ManualClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = DateTimeOffset.UnixEpoch;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    [Fact]
+    public void Binds_the_shared_remote_settings()
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Providers:demo:ApiKey"] = "sk-abcdefghijklmnop9999",
+            ["Providers:demo:BaseUrl"] = "https://api.example/",
+            ["Providers:demo:RequestsPerSecond"] = "2",
+            ["Providers:demo:Resilience:MaxRetryAttempts"] = "5",
+            ["Providers:demo:Prices:GenerateBackground:PerBatchItem"] = "3",
+            ["Providers:demo:PollPath"] = "/v2/{id}",
+        }).Build();
+        var o = config.ProviderSection("demo").Get<DemoOptions>()!;
+        Assert.Equal("sk-…9999", o.ApiKey!.ToString());
+        Assert.Equal(new Uri("https://api.example/"), o.BaseUrl);
+        Assert.Equal(5, o.Resilience.MaxRetryAttempts);
+        Assert.Equal("/v2/{id}", o.PollPath);
+        Assert.Equal(new ProviderRate(2, 4), o.RateOr(new ProviderRate(10, 4)));
+        Assert.Equal(12m, o.PriceTableOr(PriceTable.Free).Estimate(ProviderOperation.GenerateBackground, 4).Amount);
+    }
+
+    [Fact]
+    public void Availability_reasons_come_in_the_order_to_fix_them()
+    {
+        var urlOnly = Descriptors.Remote(inputs: ProviderInputs.Url) with { DisplayName = "HitPaw" };
+        var account = new ProviderAccountState();
+        var options = new DemoOptions();
+
+        Assert.Equal("No API key is configured for HitPaw.", ProviderAvailabilityRules.Evaluate(urlOnly, options, true, account).Reason);
+        options.ApiKey = new("sk-abcdefghijklmnop9999");
+        Assert.Contains("needs a public base URL", ProviderAvailabilityRules.Evaluate(urlOnly, options, false, account).Reason);
+        Assert.True(ProviderAvailabilityRules.Evaluate(urlOnly, options, true, account).IsAvailable);
+        options.Enabled = false;
+        Assert.Contains("disabled", ProviderAvailabilityRules.Evaluate(urlOnly, options, true, account).Reason);
+    }
+
+    [Fact]
+    public void Account_state_remembers_coins_exhausted_for_a_while()
+    {
+        var clock = new ManualClock();
+        var account = new ProviderAccountState(clock) { HoldFor = TimeSpan.FromMinutes(10) };
+        account.Observe(new ProviderException(ProviderErrorCode.ServerError, "x", true));
+        Assert.Null(account.Current());
+
+        account.Observe(HttpErrorClassifier.FromStatus(System.Net.HttpStatusCode.PaymentRequired, "Submitting"));
+        Assert.Contains("run out of coins", account.Current()!.Reason);
+
+        clock.Now += TimeSpan.FromMinutes(11);
+        Assert.Null(account.Current());
+
+        account.Observe(HttpErrorClassifier.FromStatus(System.Net.HttpStatusCode.Unauthorized, "Submitting"));
+        Assert.Contains("API key was refused", account.Current()!.Reason);
+        account.Clear();
+        Assert.Null(account.Current());
+    }
+}
