@@ -1,0 +1,34 @@
+# BlazorCutout in one container, kept in step with `./cutout run`:
+#   docker build -t blazorcutout .
+#   docker run -p 8080:8080 -v blazorcutout-data:/data blazorcutout
+# then open http://localhost:8080. The first account registered becomes the administrator, or seed one with
+#   -e BlazorCutout__Admin__Email=... -e BlazorCutout__Admin__Password=...
+
+# ---- build: the .NET SDK plus node/npm, which scripts/engine-assets.sh uses to fetch the engine's assets ----
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends nodejs npm \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+# Model weights and native libraries, verified by checksum (the same script `./cutout run` calls).
+RUN bash scripts/engine-assets.sh /app/engine
+# Self-contained linux-x64 (Directory.Build.props); the top-level wwwroot and Radzen's assets land in wwwroot/.
+RUN dotnet publish src/BlazorCutout.Web -c Release -o /app/publish -nologo
+
+# ---- runtime: no .NET runtime needed (self-contained), only its native dependencies ----
+FROM mcr.microsoft.com/dotnet/runtime-deps:9.0 AS runtime
+WORKDIR /app
+COPY --from=build /app/publish ./
+COPY --from=build /app/engine ./engine
+# The image's non-root `app` user owns the data volume: database, keys and (later) stored images.
+RUN mkdir -p /data && chown app:app /data
+ENV ASPNETCORE_ENVIRONMENT=Production \
+    ASPNETCORE_HTTP_PORTS=8080 \
+    BlazorCutout__Data__Directory=/data \
+    BlazorCutout__Engine__AssetsDirectory=/app/engine
+VOLUME /data
+EXPOSE 8080
+USER app
+# Liveness and database reachability: GET /healthz answers "Healthy".
+ENTRYPOINT ["./BlazorCutout.Web"]

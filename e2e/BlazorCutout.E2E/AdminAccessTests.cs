@@ -1,0 +1,55 @@
+using System.Text.RegularExpressions;
+using BlazorCutout.E2E.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace BlazorCutout.E2E;
+
+/// <summary>Its own app (fresh database): who registers first is what is under test.</summary>
+public sealed class AdminAccessTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private const string Password = "Account-Passw0rd!";
+
+    [Fact]
+    public async Task The_first_account_reaches_the_admin_page_and_the_second_does_not()
+    {
+        var firstEmail = $"first-{Guid.NewGuid():N}@example.test";
+        var secondEmail = $"second-{Guid.NewGuid():N}@example.test";
+
+        var first = await RegisterAsync(firstEmail);
+        await first.GetByRole(AriaRole.Link, new() { Name = "Admin" }).ClickAsync();
+        await Expect(first.GetByRole(AriaRole.Heading, new() { Name = "Admin" })).ToBeVisibleAsync();
+        await Expect(first.GetByTestId("users-grid")).ToContainTextAsync(firstEmail);
+
+        var second = await RegisterAsync(secondEmail);
+        await Expect(second.GetByRole(AriaRole.Link, new() { Name = "Admin" })).ToHaveCountAsync(0);
+        var denied = await second.GotoAsync("/admin");
+        Assert.Equal(403, denied!.Status);
+        await Expect(second.GetByRole(AriaRole.Heading, new() { Name = "Access denied" })).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(second, "admin-denied-for-member");
+
+        // The admin's list now shows both accounts with their roles.
+        await first.ReloadAsync();
+        await BrowserFixture.WaitUntilInteractiveAsync(first);
+        var grid = first.GetByTestId("users-grid");
+        await Expect(grid.GetByRole(AriaRole.Row).Filter(new() { HasText = firstEmail })).ToContainTextAsync("Admin");
+        await Expect(grid.GetByRole(AriaRole.Row).Filter(new() { HasText = secondEmail })).ToContainTextAsync("Member");
+        await BrowserFixture.ScreenshotAsync(first, "admin-users");
+
+        await first.Context.CloseAsync();
+        await second.Context.CloseAsync();
+    }
+
+    private async Task<IPage> RegisterAsync(string email)
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/Account/Register");
+        await page.GetByLabel("E-mail").FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByLabel("Confirm password").FillAsync(Password);
+        await page.GetByTestId("register-submit").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/studio$"));
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        return page;
+    }
+}

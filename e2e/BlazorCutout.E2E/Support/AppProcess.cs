@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace BlazorCutout.E2E.Support;
+
+/// <summary>
+/// The built web app as a real process on a free loopback port, with its own temporary data directory,
+/// started the way `./cutout run` starts it.
+/// </summary>
+public sealed class AppProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+    private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private AppProcess(Process process, string baseUrl, string dataDirectory)
+    {
+        this.process = process;
+        BaseUrl = baseUrl;
+        DataDirectory = dataDirectory;
+    }
+
+    public string BaseUrl { get; }
+
+    public string DataDirectory { get; }
+
+    /// <summary>Everything the app wrote to stdout and stderr, for failure messages.</summary>
+    public string Output
+    {
+        get { lock (output) return output.ToString(); }
+    }
+
+    public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var projectDirectory = Path.Combine(RepoPaths.Root, "src", "BlazorCutout.Web");
+        var executable = Path.Combine(projectDirectory, "bin", RepoPaths.Configuration, "net9.0", "linux-x64", "BlazorCutout.Web");
+        if (!File.Exists(executable))
+            throw new FileNotFoundException($"Build the solution first ({RepoPaths.Configuration}): ./cutout test does.", executable);
+
+        var port = FreePort();
+        var baseUrl = $"http://127.0.0.1:{port}";
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "blazorcutout-e2e", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDirectory);
+
+        var startInfo = new ProcessStartInfo(executable, ["--urls", baseUrl])
+        {
+            WorkingDirectory = projectDirectory, // the content root, as with ./cutout run
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        startInfo.Environment["BlazorCutout__Data__Directory"] = dataDirectory;
+        startInfo.Environment["Logging__Console__FormatterName"] = "simple";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            startInfo.Environment[key] = value;
+
+        var app = new AppProcess(new Process { StartInfo = startInfo, EnableRaisingEvents = true }, baseUrl, dataDirectory);
+        await app.StartAndWaitForListeningAsync();
+        return app;
+    }
+
+    private async Task StartAndWaitForListeningAsync()
+    {
+        process.OutputDataReceived += (_, e) => Collect(e.Data);
+        process.ErrorDataReceived += (_, e) => Collect(e.Data);
+        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"The app exited with code {process.ExitCode}:\n{Output}"));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var finished = await Task.WhenAny(listening.Task, Task.Delay(StartTimeout));
+        if (finished != listening.Task)
+            throw new TimeoutException($"The app did not report 'Now listening on' within {StartTimeout.TotalSeconds} s:\n{Output}");
+        await listening.Task; // rethrows if it exited instead
+    }
+
+    private void Collect(string? line)
+    {
+        if (line is null)
+            return;
+        lock (output)
+            output.AppendLine(line);
+        if (line.Contains("Now listening on", StringComparison.Ordinal))
+            listening.TrySetResult();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        process.Dispose();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a leftover temp folder must not fail the run.
+        }
+    }
+}

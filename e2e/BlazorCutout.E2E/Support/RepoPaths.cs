@@ -1,0 +1,23 @@
+namespace BlazorCutout.E2E.Support;
+
+public static class RepoPaths
+{
+    /// <summary>The repository root: the folder holding BlazorCutout.sln above the test binaries.</summary>
+    public static string Root { get; } = FindRoot();
+
+    public static string Screenshots { get; } = Path.Combine(Root, "artifacts", "screenshots");
+
+    /// <summary>Release or Debug: the web app is used as built in the same configuration as these tests.</summary>
+    public static string Configuration { get; } =
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "BlazorCutout.sln")))
+                return dir.FullName;
+        }
+        throw new DirectoryNotFoundException($"BlazorCutout.sln not found above {AppContext.BaseDirectory}");
+    }
+}

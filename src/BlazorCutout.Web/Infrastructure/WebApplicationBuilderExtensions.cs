@@ -1,0 +1,40 @@
+using BlazorCutout.Web.Account;
+using BlazorCutout.Web.Admin;
+using BlazorCutout.Web.Data;
+using Microsoft.AspNetCore.DataProtection;
+using Radzen;
+
+namespace BlazorCutout.Web.Infrastructure;
+
+public static class WebApplicationBuilderExtensions
+{
+    /// <summary>The web project's one DI root: every service the app needs is registered from here.</summary>
+    public static WebApplicationBuilder AddBlazorCutoutWeb(this WebApplicationBuilder builder)
+    {
+        // Development does this by itself. Elsewhere a built-but-not-published app needs it to serve
+        // _content/Radzen.Blazor/* and the top-level wwwroot from their source folders; a published app
+        // has them copied into its own wwwroot and has no manifest, so this is then a no-op.
+        if (!builder.Environment.IsDevelopment())
+            builder.WebHost.UseStaticWebAssets();
+
+        var dataDirectory = DataDirectory.Resolve(builder.Configuration, builder.Environment);
+        builder.Services.AddSingleton(dataDirectory);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.Configure<DataOptions>(builder.Configuration.GetSection(DataOptions.Section));
+
+        // Keys in the data directory: auth cookies and antiforgery tokens stay valid across restarts.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("BlazorCutout")
+            .PersistKeysToFileSystem(new DirectoryInfo(dataDirectory.KeysPath));
+
+        builder.Services.AddDataStore(dataDirectory);
+        builder.Services.AddAccounts(builder.Configuration);
+        builder.Services.AddAdmin();
+
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddRadzenComponents();
+
+        // Features register here, one extension method each (e.g. builder.Services.AddTasks(builder.Configuration)).
+        return builder;
+    }
+}
