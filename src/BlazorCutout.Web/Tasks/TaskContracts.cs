@@ -1,0 +1,107 @@
+using BlazorCutout.Providers;
+
+namespace BlazorCutout.Web.Tasks;
+
+// The boundary between the task pipeline and the pages that use it (Studio, History, later Gallery and Admin).
+// Pages call ITaskService and listen to ITaskEvents; they never touch providers or the worker.
+
+public enum CutoutTaskState { Queued, Submitting, Processing, Downloading, Succeeded, Failed, Canceled }
+
+public static class CutoutTaskStates
+{
+    public static bool IsFinal(this CutoutTaskState state) =>
+        state is CutoutTaskState.Succeeded or CutoutTaskState.Failed or CutoutTaskState.Canceled;
+}
+
+/// <summary>A stored image the current user may fetch. URLs point at our own authorised endpoints, never at a provider.</summary>
+public sealed record TaskAssetView(
+    Guid Id,
+    TaskAssetRole Role,
+    string ContentType,
+    string FileName,
+    int Width,
+    int Height,
+    long Bytes,
+    string Url,
+    string ThumbnailUrl,
+    string DownloadUrl);
+
+public enum TaskAssetRole { Source, Result, Mask, BackgroundImage }
+
+public sealed record TaskView(
+    Guid Id,
+    string ProviderId,
+    string ProviderName,
+    ProviderOperation Operation,
+    CutoutTaskState State,
+    int? Progress,
+    string? ErrorCode,
+    string? ErrorMessage,
+    decimal? Cost,
+    string? CostUnit,
+    bool CostEstimated,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? SubmittedAt,
+    DateTimeOffset? CompletedAt,
+    TimeSpan? ProcessingTime,
+    TaskAssetView Source,
+    IReadOnlyList<TaskAssetView> Results,
+    Guid? RetryOf);
+
+/// <summary>An image as the user gave it, not yet trusted: the service validates it before anything is stored.</summary>
+public sealed record IncomingImage(string FileName, string? ContentType, byte[] Bytes);
+
+public sealed record NewTaskRequest(
+    string ProviderId,
+    ProviderOperation Operation,
+    JobOptions Options,
+    IncomingImage Source,
+    IncomingImage? BackgroundImage = null);
+
+/// <summary>A refusal written for the user (wrong type, too large, provider unavailable…); nothing was stored.</summary>
+public sealed class TaskRejectedException(string code, string message) : Exception(message)
+{
+    public string Code { get; } = code;
+}
+
+public sealed record TaskQuery(
+    CutoutTaskState? State = null,
+    string? ProviderId = null,
+    ProviderOperation? Operation = null,
+    DateOnly? From = null,
+    DateOnly? To = null,
+    int Skip = 0,
+    int Take = 20);
+
+public sealed record TaskPage(IReadOnlyList<TaskView> Items, int Total);
+
+/// <summary>A provider as the picker shows it: what it can do and, when it can't be used now, why.</summary>
+public sealed record ProviderChoice(ProviderDescriptor Descriptor, bool IsAvailable, string? UnavailableReason, bool IsDefault);
+
+/// <summary>One state change, as pushed to the owner's pages and hub connections.</summary>
+public sealed record TaskChanged(Guid TaskId, string OwnerId, CutoutTaskState State, int? Progress, string? ErrorMessage, DateTimeOffset At);
+
+public interface ITaskService
+{
+    IReadOnlyList<ProviderChoice> Providers();
+
+    /// <summary>Validates (format, size, pixels, options, provider capability), stores the source and writes a Queued task. Throws <see cref="TaskRejectedException"/>.</summary>
+    Task<TaskView> SubmitAsync(string userId, NewTaskRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Fetches an image URL given by the user through the URL guard. Throws <see cref="TaskRejectedException"/> with the reason.</summary>
+    Task<IncomingImage> FetchImageAsync(string url, CancellationToken cancellationToken = default);
+
+    Task<TaskView?> GetAsync(string userId, Guid taskId, CancellationToken cancellationToken = default);
+    Task<TaskPage> QueryAsync(string userId, TaskQuery query, CancellationToken cancellationToken = default);
+    Task<bool> CancelAsync(string userId, Guid taskId, CancellationToken cancellationToken = default);
+    /// <summary>Queues a new task with the same source, provider and options; returns it.</summary>
+    Task<TaskView?> RetryAsync(string userId, Guid taskId, CancellationToken cancellationToken = default);
+    /// <summary>Deletes the task and its assets (cancelling it first if it is still running).</summary>
+    Task<bool> DeleteAsync(string userId, Guid taskId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>In-process subscription to one user's task changes (what Blazor pages use); the SignalR hub is fed from the same source.</summary>
+public interface ITaskEvents
+{
+    IDisposable Subscribe(string userId, Func<TaskChanged, Task> handler);
+}
