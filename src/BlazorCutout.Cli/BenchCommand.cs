@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Text.Json;
+using BlazorCutout.Engine;
+
+namespace BlazorCutout.Cli;
+
+/// <summary>One thing being measured. The local engine is the first; a peer (another tool run on the same images)
+/// can be added as another target without touching the statistics or the report.</summary>
+internal interface IBenchTarget : IDisposable
+{
+    string Name { get; }
+    Task WarmupAsync(byte[] image);
+    /// <summary>One end-to-end run; returns the part of the time spent in model inference (null when unknown).</summary>
+    Task<(TimeSpan Total, TimeSpan? Inference)> RunAsync(byte[] image);
+}
+
+internal sealed class LocalEngineTarget(EngineOptions cfg, OutputFormat format) : IBenchTarget
+{
+    private readonly CutoutEngine _engine = new(cfg);
+    public string Name => "local-engine";
+    public Task WarmupAsync(byte[] image) => RunAsync(image);
+
+    public async Task<(TimeSpan Total, TimeSpan? Inference)> RunAsync(byte[] image)
+    {
+        var sw = Stopwatch.StartNew();
+        var r = await _engine.CutOutAsync(new CutoutRequest(image, new CutoutOptions { Format = format }));
+        return (sw.Elapsed, r.Timings.Inference);
+    }
+
+    public void Dispose() => _engine.Dispose();
+}
+
+internal sealed record BenchRow(
+    string Target, string Image, int Width, int Height, long Bytes, int Runs,
+    double EndToEndMedianMs, double EndToEndP95Ms, double? InferenceMedianMs, double? OverheadMedianMs,
+    double? OverheadPercentOfInference, double PeakRssMb);
+
+internal static class BenchCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var dataDir = Environment.GetEnvironmentVariable("BlazorCutout__Data__Directory") is { Length: > 0 } d ? d : "data";
+        string images = Path.Combine(dataDir, "bench-images");
+        int runs = 5, warmup = 1;
+        string? json = null, assets = null;
+        var format = OutputFormat.Png;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--images": images = ArgReader.Value(args, ref i); break;
+                case "--runs": runs = Math.Max(1, ArgReader.Int(args, ref i)); break;
+                case "--warmup": warmup = Math.Max(0, ArgReader.Int(args, ref i)); break;
+                case "--json": json = ArgReader.Value(args, ref i); break;
+                case "--assets": assets = ArgReader.Value(args, ref i); break;
+                case "--format":
+                    format = ArgReader.Value(args, ref i) switch
+                    {
+                        "png" => OutputFormat.Png, "jpg" => OutputFormat.Jpg, "webp" => OutputFormat.Webp,
+                        var v => throw new UsageException($"--format must be png, jpg or webp; got \"{v}\""),
+                    };
+                    break;
+                case "engine": break; // `./cutout bench engine`
+                default: throw new UsageException($"unknown bench option {args[i]}");
+            }
+        }
+        if (!Directory.Exists(images))
+            throw new UsageException($"no bench images in {images} (scripts/bench-images.sh prepares them, or pass --images DIR)");
+        var files = Directory.EnumerateFiles(images)
+            .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".jpg" or ".jpeg" or ".png" or ".webp")
+            .Order(StringComparer.Ordinal).ToList();
+        if (files.Count == 0) throw new UsageException($"no images in {images}");
+
+        var cfg = new EngineOptions { MatteCacheEntries = 0 }; // every run must infer
+        if (assets is not null) cfg.AssetsDirectory = assets;
+        var rows = new List<BenchRow>();
+        using (IBenchTarget target = new LocalEngineTarget(cfg, format))
+        {
+            Console.WriteLine($"{"target",-13} {"image",-22} {"size",-10} {"e2e med",8} {"e2e p95",8} {"infer",7} {"overhead",9} {"ovh %",6} {"peak RSS",9}");
+            foreach (var file in files)
+            {
+                var bytes = await File.ReadAllBytesAsync(file);
+                var probe = new CutoutEngine(cfg).Probe(bytes);
+                for (int w = 0; w < warmup; w++) await target.WarmupAsync(bytes);
+                ResetPeakRss();
+                var totals = new List<double>();
+                var inferences = new List<double>();
+                for (int r = 0; r < runs; r++)
+                {
+                    var (total, inference) = await target.RunAsync(bytes);
+                    totals.Add(total.TotalMilliseconds);
+                    if (inference is { } inf) inferences.Add(inf.TotalMilliseconds);
+                }
+                double? infMed = inferences.Count == runs ? Percentile(inferences, 50) : null;
+                double? ovh = infMed is null ? null : Percentile(totals.Zip(inferences, (t, i) => t - i).ToList(), 50);
+                var row = new BenchRow(target.Name, Path.GetFileName(file), probe.Width, probe.Height, bytes.Length, runs,
+                    Percentile(totals, 50), Percentile(totals, 95), infMed, ovh,
+                    infMed is > 0 && ovh is not null ? 100 * ovh.Value / infMed.Value : null, PeakRssMb());
+                rows.Add(row);
+                Console.WriteLine($"{row.Target,-13} {row.Image,-22} {row.Width + "x" + row.Height,-10} {row.EndToEndMedianMs,8:0} {row.EndToEndP95Ms,8:0} " +
+                                  $"{row.InferenceMedianMs,7:0} {row.OverheadMedianMs,9:0} {row.OverheadPercentOfInference,5:0.0}% {row.PeakRssMb,7:0} MB");
+            }
+        }
+        Console.WriteLine($"process peak RSS {ProcessPeakRssMb():0} MB (times in ms; overhead = end-to-end - inference; {runs} runs per image after {warmup} warm-up)");
+        if (json is not null)
+        {
+            await File.WriteAllTextAsync(json, JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true }));
+            Console.WriteLine($"wrote {json}");
+        }
+        return 0;
+    }
+
+    /// <summary>Nearest-rank percentile.</summary>
+    internal static double Percentile(IReadOnlyList<double> values, double p)
+    {
+        var sorted = values.Order().ToArray();
+        int rank = (int)Math.Ceiling(p / 100 * sorted.Length);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
+    }
+
+    /// <summary>Resets VmHWM (Linux: writing 5 to clear_refs) so each image gets its own peak.</summary>
+    private static void ResetPeakRss()
+    {
+        try { File.WriteAllText("/proc/self/clear_refs", "5"); } catch (Exception) { /* not Linux or not allowed: peak stays process-wide */ }
+    }
+
+    private static double PeakRssMb() => ReadStatusKb("VmHWM:") / 1024.0;
+    private static double ProcessPeakRssMb() => ReadStatusKb("VmHWM:") / 1024.0;
+
+    private static long ReadStatusKb(string key)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+                if (line.StartsWith(key, StringComparison.Ordinal))
+                    return long.Parse(line[key.Length..].Trim().Split(' ')[0]);
+        }
+        catch (IOException) { }
+        return 0;
+    }
+}

@@ -1,0 +1,441 @@
+using System.Diagnostics;
+using BlazorCutout.Engine.Pipeline;
+
+namespace BlazorCutout.Engine;
+
+/// <summary>
+/// The local cutout engine: libvips for image I/O, ONNX Runtime (ISNet) for the matte, managed maths for point
+/// refinement, mask options and foreground colour estimation. Thread-safe; one instance per process (it owns the
+/// model session, loaded lazily on first use). Requests beyond <see cref="EngineOptions.MaxConcurrency"/> wait in a
+/// bounded queue; beyond <see cref="EngineOptions.MaxQueue"/> waiting they are refused with <see cref="CutoutErrorCode.Busy"/>.
+/// </summary>
+public sealed class CutoutEngine : ICutoutEngine, IDisposable
+{
+    /// <summary>Alpha at or above this is treated as opaque (no colour estimation needed).</summary>
+    private const float Opaque = 254.5f / 255f;
+
+    private readonly EngineOptions _cfg;
+    private readonly SemaphoreSlim _slots;
+    private readonly object _sessionLock = new();
+    private Segmenter? _segmenter;
+    private int _waiting;
+    private readonly MatteCache _matteCache;
+    private bool _disposed;
+
+    public CutoutEngine(EngineOptions? options = null)
+    {
+        _cfg = options ?? new EngineOptions();
+        _cfg.Validate();
+        _slots = new SemaphoreSlim(_cfg.MaxConcurrency, _cfg.MaxConcurrency);
+        _matteCache = new MatteCache(_cfg.MatteCacheEntries);
+        if (_cfg.TrimNativeMemory) Native.NativeMemory.LimitArenas(2);
+    }
+
+    public EngineOptions Options => _cfg;
+
+    /// <summary>ONNX Runtime version once the model is loaded.</summary>
+    public string? RuntimeVersion => _segmenter?.RuntimeVersion;
+
+    /// <summary>Loads libvips, ONNX Runtime and the model now instead of on the first request (checks the assets).</summary>
+    public void Warmup()
+    {
+        ImageIO.EnsureLoaded(_cfg);
+        GetSegmenter();
+    }
+
+    public ImageProbe Probe(ReadOnlySpan<byte> image)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ImageIO.EnsureLoaded(_cfg);
+        return ImageIO.Probe(image, _cfg);
+    }
+
+    public async Task<CutoutResult> CutOutAsync(CutoutRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var total = Stopwatch.StartNew();
+        var options = request.Options ?? new CutoutOptions();
+        var plan = Validate(options);
+        ImageIO.EnsureLoaded(_cfg);
+        var probe = ImageIO.Probe(request.Image.Span, _cfg);
+        if (options.BackgroundImage is { Length: > 0 } bg) ImageIO.Probe(bg.Span, _cfg, "background image");
+
+        if (Interlocked.Increment(ref _waiting) > _cfg.MaxQueue + _cfg.MaxConcurrency)
+        {
+            Interlocked.Decrement(ref _waiting);
+            throw new CutoutException(CutoutErrorCode.Busy, "The cutout engine is busy; try again in a moment.");
+        }
+        try
+        {
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                // The work is CPU-bound native code; run it off the caller's context.
+                return await Task.Run(() =>
+                {
+                    try { return Process(request.Image, options, plan, probe, total, cancellationToken); }
+                    finally { ReleaseMemory(probe); }
+                }, cancellationToken).ConfigureAwait(false);
+            }
+            finally { _slots.Release(); }
+        }
+        finally { Interlocked.Decrement(ref _waiting); }
+    }
+
+    /// <summary>After a large image, give its buffers back (managed LOH garbage, then glibc's free lists).</summary>
+    private void ReleaseMemory(ImageProbe probe)
+    {
+        if (!_cfg.TrimNativeMemory) return;
+        if ((long)probe.Width * probe.Height >= 2_000_000)
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
+        Native.NativeMemory.Trim();
+    }
+
+    private sealed record Plan((byte R, byte G, byte B)? Color);
+
+    private static Plan Validate(CutoutOptions o)
+    {
+        if (!string.IsNullOrWhiteSpace(o.TextPrompt))
+            throw new CutoutException(CutoutErrorCode.TextPromptUnsupported,
+                "The local engine cannot segment by text prompt (it has no text-grounding model); use points or a provider that supports prompts.");
+        if (!Enum.IsDefined(o.Output)) throw Invalid($"output_type must be 1 (image and mask), 2 (image) or 3 (mask); got {(int)o.Output}.");
+        if (!Enum.IsDefined(o.Format)) throw Invalid($"format must be png, jpg or webp; got {(int)o.Format}.");
+        if (!Enum.IsDefined(o.Type)) throw Invalid($"type must be auto, person, object or stamp; got {(int)o.Type}.");
+        if (o.CropMargin is < 0 or > 4096) throw Invalid($"Crop margin must be 0..4096 pixels; got {o.CropMargin}.");
+        ImagingOps.ValidateMask(o.Mask ?? new MaskOptions());
+        // An empty BackgroundImage counts as none: `cond ? null : bytes` silently converts null to an empty
+        // ReadOnlyMemory (via the implicit array conversion), so callers produce it by accident.
+        if (o.BackgroundImage is { Length: > 0 } && !string.IsNullOrEmpty(o.BackgroundColor))
+            throw Invalid("bg_color and a background image cannot be combined; give one of them.");
+        const int maxPoints = 64;
+        if (o.PositivePoints.Count + o.NegativePoints.Count > maxPoints) throw Invalid($"At most {maxPoints} points are accepted.");
+        foreach (var (p, kind) in o.PositivePoints.Select(p => (p, "positive")).Concat(o.NegativePoints.Select(p => (p, "negative"))))
+            if (!(p.X >= 0 && p.X <= 1 && p.Y >= 0 && p.Y <= 1))
+                throw Invalid($"Point coordinates are normalised 0..1 (x right, y down); got {kind} point ({p.X}, {p.Y}).");
+        (byte, byte, byte)? color = string.IsNullOrEmpty(o.BackgroundColor) ? null : ImagingOps.ParseColor(o.BackgroundColor);
+        return new Plan(color);
+    }
+
+    private static CutoutException Invalid(string message) => new(CutoutErrorCode.InvalidOption, message);
+
+    private Segmenter GetSegmenter()
+    {
+        if (_segmenter is { } s) return s;
+        lock (_sessionLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            // Not Lazy<T>: a failure (missing asset) is not cached, so fixing the files and retrying works.
+            return _segmenter ??= new Segmenter(_cfg);
+        }
+    }
+
+    private CutoutResult Process(ReadOnlyMemory<byte> encoded, CutoutOptions o, Plan plan, ImageProbe probe, Stopwatch total, CancellationToken ct)
+    {
+        var segmenter = GetSegmenter();
+        var trace = new StepTrace();
+        var sw = Stopwatch.StartNew();
+
+        // 1. Decode at full resolution, and derive the working resolution (long side <= WorkingMaxSide).
+        var src = ImageIO.Decode(encoded);
+        int W = src.Width, H = src.Height;
+        trace.Mark("decode");
+        double ws = Math.Min(1.0, (double)_cfg.WorkingMaxSide / Math.Max(W, H));
+        int ww = Math.Max(1, (int)Math.Round(W * ws)), wh = Math.Max(1, (int)Math.Round(H * ws));
+        bool full = ww == W && wh == H;
+        var work = full ? src.Pixels : ImageIO.Resize(src.Pixels, W, H, 3, ww, wh);
+        trace.Mark("resize to working");
+
+        // 2. Model input: N x N, planar, normalised.
+        int n = segmenter.InputSize;
+        var input = ImageIO.Resize(work, ww, wh, 3, n, n);
+        var tensor = GC.AllocateUninitializedArray<float>(3 * n * n, pinned: true);
+        Normalise(input, tensor, n * n);
+        trace.Mark("model input");
+        var decode = sw.Elapsed;
+        ct.ThrowIfCancellationRequested();
+
+        // 3. Inference (or the matte of the same bytes from a recent request: point clicks re-submit the same image).
+        sw.Restart();
+        var key = _cfg.MatteCacheEntries > 0 ? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(encoded.Span)) : null;
+        var matte = key is not null && _matteCache.TryGet(key) is { } cached ? (float[])cached.Clone() : null;
+        if (matte is null)
+        {
+            matte = segmenter.Run(tensor);
+            if (key is not null) _matteCache.Add(key, (float[])matte.Clone());
+        }
+        var inference = sw.Elapsed;
+        trace.Mark("inference");
+        sw.Restart();
+        if (_cfg.NormalizeOutputMinMax) MinMax(matte);
+        else Clamp01(matte);
+
+        // 4. Matte at working resolution; point refinement there (it works on a <= 512 px copy anyway).
+        var alphaWork = ImageIO.Resize(matte, n, n, ww, wh);
+        Clamp01(alphaWork);
+        if (o.PositivePoints.Count + o.NegativePoints.Count > 0)
+            alphaWork = ImagingOps.Refine(work, alphaWork, ww, wh, o.PositivePoints, o.NegativePoints);
+        trace.Mark("matte + refinement");
+
+        // 5. Matte at full resolution as bytes (libvips upsamples); the mask options run on floats in source pixels.
+        var alpha = full ? ToBytes(alphaWork) : MatteUpsampler.Bilinear(alphaWork, ww, wh, W, H);
+        var mask = o.Mask ?? new MaskOptions();
+        if (!ImagingOps.IsDefault(mask))
+        {
+            var f = new float[alpha.Length];
+            for (int i = 0; i < f.Length; i++) f[i] = alpha[i] * (1f / 255f);
+            alpha = ToBytes(ImagingOps.PostProcessMask(f, W, H, mask));
+        }
+        trace.Mark("full-res matte");
+        ct.ThrowIfCancellationRequested();
+
+        // 6. Subject rectangle and crop.
+        var fgRect = ByteBounds(alpha, W, H, 128);
+        var rect = new PixelRect(0, 0, W, H);
+        if (o.Crop && fgRect.Width > 0) rect = ImagingOps.WithMargin(fgRect, o.CropMargin, W, H);
+
+        // 7. Output pixels.
+        byte[]? image = null, maskPng = null;
+        TimeSpan encodeTime = TimeSpan.Zero, post;
+        if (o.Output != OutputKind.Mask)
+        {
+            // Foreground colour is estimated at working resolution (only the soft band changes); at full resolution the
+            // band pixels get the upsampled difference (estimate - original), so opaque pixels keep their exact colours.
+            var fgWork = ImagingOps.EstimateForeground(work, alphaWork, ww, wh);
+            trace.Mark("foreground estimate");
+            byte[]? background = null;
+            if (o.BackgroundImage is { Length: > 0 } bgBytes)
+            {
+                var bg = ImageIO.Decode(bgBytes, "background image");
+                var fill = BlazorCutout.Engine.Imaging.Compositing.FillCropRect(bg.Width, bg.Height, rect.Width, rect.Height);
+                var scaled = ImageIO.Resize(bg.Pixels, bg.Width, bg.Height, 3, fill.ScaledWidth, fill.ScaledHeight);
+                background = BlazorCutout.Engine.Imaging.Compositing.Crop(scaled, fill.ScaledWidth, fill.ScaledHeight, fill.Crop);
+                trace.Mark("background image");
+            }
+            var color = background is null ? plan.Color ?? (o.Format == OutputFormat.Jpg ? ((byte)255, (byte)255, (byte)255) : null) : null;
+            var (pixels, bands) = Compose(src, alpha, rect, full ? null : fgWork, full ? fgWork : null, work, ww, wh, color, background);
+            trace.Mark("compose");
+            ct.ThrowIfCancellationRequested();
+            post = sw.Elapsed;
+            sw.Restart();
+            image = ImageIO.EncodeImage(pixels, rect.Width, rect.Height, bands, o.Format, _cfg);
+            encodeTime += sw.Elapsed;
+            trace.Mark("encode");
+        }
+        else post = sw.Elapsed;
+
+        if (o.Output != OutputKind.Image)
+        {
+            sw.Restart();
+            var m = rect.Width == W && rect.Height == H ? alpha : new byte[rect.Width * rect.Height];
+            if (!ReferenceEquals(m, alpha))
+                for (int y = 0; y < rect.Height; y++)
+                    alpha.AsSpan((rect.Y + y) * W + rect.X, rect.Width).CopyTo(m.AsSpan(y * rect.Width));
+            maskPng = ImageIO.EncodeImage(m, rect.Width, rect.Height, 1, OutputFormat.Png, _cfg);
+            encodeTime += sw.Elapsed;
+            trace.Mark("mask encode");
+        }
+        trace.Report(W, H);
+
+        return new CutoutResult
+        {
+            Image = image,
+            ImageContentType = image is null ? null : ImageIO.ContentType(o.Format),
+            Mask = maskPng,
+            Foreground = fgRect,
+            SourceWidth = W,
+            SourceHeight = H,
+            Width = rect.Width,
+            Height = rect.Height,
+            Timings = new CutoutTimings(decode, inference, post, encodeTime, total.Elapsed),
+        };
+    }
+
+    /// <summary>
+    /// One pass over the output rectangle, rows in parallel: foreground colour (source, or source + upsampled
+    /// correction in the soft band), then either straight RGBA or a blend over a colour / background image (RGB).
+    /// </summary>
+    private static (byte[] Pixels, int Bands) Compose(RgbImage src, byte[] alpha, PixelRect rect, byte[]? fgWork,
+        byte[]? fgFull, byte[] work, int ww, int wh, (byte R, byte G, byte B)? color, byte[]? background)
+    {
+        int W = src.Width, H = src.Height, rw = rect.Width, rh = rect.Height;
+        int bands = color is null && background is null ? 4 : 3;
+        var result = GC.AllocateUninitializedArray<byte>(checked(rw * rh * bands));
+        var s = src.Pixels;
+        float sx = (float)ww / W, sy = (float)wh / H;
+        var (cr, cg, cb) = color ?? (0, 0, 0);
+        Parallel.For(0, rh, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(Environment.ProcessorCount, 4) }, y =>
+        {
+            int yy = rect.Y + y;
+            Span<byte> fg = stackalloc byte[3];
+            // vertical interpolation terms are constant along the row
+            float fy = Math.Clamp((yy + 0.5f) * sy - 0.5f, 0, wh - 1);
+            int y0 = (int)fy, y1 = Math.Min(y0 + 1, wh - 1);
+            float ty = fy - y0;
+            int dRow = y * rw * bands;
+            for (int x = 0; x < rw; x++)
+            {
+                int xx = rect.X + x, si = yy * W + xx, s3 = si * 3;
+                int a = alpha[si];
+                if (a == 255 || a == 0 || (fgWork is null && fgFull is null))
+                {
+                    fg[0] = s[s3]; fg[1] = s[s3 + 1]; fg[2] = s[s3 + 2];
+                }
+                else if (fgFull is not null)
+                {
+                    fg[0] = fgFull[s3]; fg[1] = fgFull[s3 + 1]; fg[2] = fgFull[s3 + 2];
+                }
+                else
+                {
+                    float fx = Math.Clamp((xx + 0.5f) * sx - 0.5f, 0, ww - 1);
+                    int x0 = (int)fx, x1 = Math.Min(x0 + 1, ww - 1);
+                    float tx = fx - x0;
+                    int i00 = (y0 * ww + x0) * 3, i01 = (y0 * ww + x1) * 3, i10 = (y1 * ww + x0) * 3, i11 = (y1 * ww + x1) * 3;
+                    for (int c = 0; c < 3; c++)
+                    {
+                        float d00 = fgWork![i00 + c] - work[i00 + c], d01 = fgWork[i01 + c] - work[i01 + c];
+                        float d10 = fgWork[i10 + c] - work[i10 + c], d11 = fgWork[i11 + c] - work[i11 + c];
+                        float d = (d00 + (d01 - d00) * tx) * (1 - ty) + (d10 + (d11 - d10) * tx) * ty;
+                        fg[c] = (byte)Math.Clamp(s[s3 + c] + d + 0.5f, 0f, 255f);
+                    }
+                }
+
+                int di = dRow + x * bands;
+                if (bands == 4)
+                {
+                    result[di] = fg[0]; result[di + 1] = fg[1]; result[di + 2] = fg[2]; result[di + 3] = (byte)a;
+                }
+                else
+                {
+                    int b0, b1, b2;
+                    if (background is not null)
+                    {
+                        int bi = (y * rw + x) * 3;
+                        b0 = background[bi]; b1 = background[bi + 1]; b2 = background[bi + 2];
+                    }
+                    else { b0 = cr; b1 = cg; b2 = cb; }
+                    result[di] = (byte)((fg[0] * a + b0 * (255 - a) + 127) / 255);
+                    result[di + 1] = (byte)((fg[1] * a + b1 * (255 - a) + 127) / 255);
+                    result[di + 2] = (byte)((fg[2] * a + b2 * (255 - a) + 127) / 255);
+                }
+            }
+        });
+        return (result, bands);
+    }
+
+    /// <summary>Smallest rectangle of pixels with alpha &gt;= <paramref name="threshold"/> (vectorised row scans).</summary>
+    internal static PixelRect ByteBounds(byte[] alpha, int width, int height, byte threshold)
+    {
+        int top = -1, bottom = -1, left = width, right = -1;
+        for (int y = 0; y < height; y++)
+        {
+            var row = alpha.AsSpan(y * width, width);
+            int first = row.IndexOfAnyInRange(threshold, (byte)255);
+            if (first < 0) continue;
+            if (top < 0) top = y;
+            bottom = y;
+            if (first < left) left = first;
+            int last = row.LastIndexOfAnyInRange(threshold, (byte)255);
+            if (last > right) right = last;
+        }
+        return top < 0 ? default : new PixelRect(left, top, right - left + 1, bottom - top + 1);
+    }
+
+    private static byte[] ToBytes(float[] a)
+    {
+        var b = GC.AllocateUninitializedArray<byte>(a.Length);
+        for (int i = 0; i < a.Length; i++) b[i] = ToByte(a[i]);
+        return b;
+    }
+
+    /// <summary>Per-step timings on stderr when CUTOUT_TRACE=1 (for tuning; the result carries the coarse ones).</summary>
+    private sealed class StepTrace
+    {
+        private static readonly bool Enabled = Environment.GetEnvironmentVariable("CUTOUT_TRACE") == "1";
+        private readonly Stopwatch _sw = Stopwatch.StartNew();
+        private readonly List<string> _steps = [];
+
+        public void Mark(string step)
+        {
+            if (!Enabled) return;
+            _steps.Add($"{step} {_sw.Elapsed.TotalMilliseconds:0}");
+            _sw.Restart();
+        }
+
+        public void Report(int w, int h)
+        {
+            if (Enabled) Console.Error.WriteLine($"[cutout {w}x{h}] " + string.Join(", ", _steps) + " ms");
+        }
+    }
+
+    private void Normalise(byte[] rgb, float[] tensor, int plane)
+    {
+        float m0 = _cfg.NormalizationMean[0], m1 = _cfg.NormalizationMean[1], m2 = _cfg.NormalizationMean[2];
+        float k0 = 1f / _cfg.NormalizationStd[0], k1 = 1f / _cfg.NormalizationStd[1], k2 = 1f / _cfg.NormalizationStd[2];
+        for (int i = 0, j = 0; i < plane; i++, j += 3)
+        {
+            tensor[i] = (rgb[j] - m0) * k0;
+            tensor[plane + i] = (rgb[j + 1] - m1) * k1;
+            tensor[2 * plane + i] = (rgb[j + 2] - m2) * k2;
+        }
+    }
+
+    private static void Clamp01(float[] a)
+    {
+        for (int i = 0; i < a.Length; i++) a[i] = a[i] < 0 ? 0 : a[i] > 1 ? 1 : a[i];
+    }
+
+    private static void MinMax(float[] a)
+    {
+        float lo = float.MaxValue, hi = float.MinValue;
+        foreach (var v in a) { if (v < lo) lo = v; if (v > hi) hi = v; }
+        float k = hi > lo ? 1f / (hi - lo) : 0f;
+        for (int i = 0; i < a.Length; i++) a[i] = (a[i] - lo) * k;
+    }
+
+    private static byte ToByte(float v) => (byte)(v <= 0 ? 0 : v >= 1 ? 255 : v * 255f + 0.5f);
+
+    public void Dispose()
+    {
+        lock (_sessionLock)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _segmenter?.Dispose();
+            _segmenter = null;
+        }
+        _slots.Dispose();
+    }
+
+    /// <summary>The last few model outputs by sha256 of the encoded image (4 MB each at 1024²).</summary>
+    private sealed class MatteCache(int capacity)
+    {
+        private readonly LinkedList<(string Key, float[] Matte)> _entries = new();
+
+        public float[]? TryGet(string key)
+        {
+            lock (_entries)
+            {
+                for (var node = _entries.First; node is not null; node = node.Next)
+                    if (node.Value.Key == key)
+                    {
+                        _entries.Remove(node);
+                        _entries.AddFirst(node);
+                        return node.Value.Matte;
+                    }
+                return null;
+            }
+        }
+
+        public void Add(string key, float[] matte)
+        {
+            if (capacity <= 0) return;
+            lock (_entries)
+            {
+                _entries.AddFirst((key, matte));
+                while (_entries.Count > capacity) _entries.RemoveLast();
+            }
+        }
+    }
+}

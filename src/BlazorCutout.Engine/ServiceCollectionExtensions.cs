@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BlazorCutout.Engine;
+
+public static class CutoutEngineServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the local engine as a singleton <see cref="ICutoutEngine"/> (and <see cref="CutoutEngine"/>): one model
+    /// session per process, loaded on first use, disposed with the container.
+    /// </summary>
+    public static IServiceCollection AddCutoutEngine(this IServiceCollection services, Action<EngineOptions>? configure = null)
+    {
+        var options = new EngineOptions();
+        configure?.Invoke(options);
+        services.AddSingleton(options);
+        services.AddSingleton(sp => new CutoutEngine(sp.GetRequiredService<EngineOptions>()));
+        services.AddSingleton<ICutoutEngine>(sp => sp.GetRequiredService<CutoutEngine>());
+        return services;
+    }
+}
