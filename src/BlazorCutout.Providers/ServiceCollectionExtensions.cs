@@ -28,6 +28,9 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(sp => new ProviderHttpClientFactory(sp.GetRequiredService<SafeHttpHandlerFactory>(), sp.GetService<ILoggerFactory>()));
 
         services.AddCutoutProvider<LocalEngineProvider>();
+        PicWish.PicWishFamilyRegistration.AddPicWishFamilyProviders(services, configuration); // Providers:PicWish, Providers:GptGe
+        HitPaw.HitPawServiceCollectionExtensions.AddHitPawProvider(services, configuration);   // Providers:HitPaw (URL-only)
+        Tengr.TengrServiceCollectionExtensions.AddTengrProvider(services, configuration);     // Providers:Tengr (URL-only)
         services.TryAddSingleton<ProviderRegistry>();
         return services;
     }

@@ -53,7 +53,11 @@ public abstract record ProviderPoll
     private ProviderPoll() { }
 
     /// <param name="Percent">0..100 when the provider reports it, else null (show an indeterminate bar).</param>
-    public sealed record Progress(int? Percent) : ProviderPoll;
+    public sealed record Progress(int? Percent) : ProviderPoll
+    {
+        /// <summary>The provider's phase in words for the UI ("Queued", "Preparing"), or null when it says nothing more than a percentage.</summary>
+        public string? Status { get; init; }
+    }
 
     /// <param name="Results">At least one reference; a batch of N yields N images.</param>
     /// <param name="ReportedCost">The cost the provider reported, or null to use the configured <see cref="PriceTable"/>.</param>

@@ -204,7 +204,9 @@ public class RegistryAndDiTests
     {
         using var sp = Services();
         var registry = sp.GetRequiredService<ProviderRegistry>();
-        Assert.Single(registry.All);
+        // The local engine first and default; remote providers are listed too (unavailable until configured).
+        Assert.IsType<LocalEngineProvider>(registry.All[0]);
+        Assert.All(registry.All.Skip(1), p => Assert.False(p.GetAvailability().IsAvailable));
         Assert.IsType<LocalEngineProvider>(registry.Default);
         Assert.NotNull(sp.GetRequiredService<SafeDownloader>());
         Assert.NotNull(sp.GetRequiredService<ProviderHttpClientFactory>());

@@ -1,0 +1,240 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using BlazorCutout.Engine;
+using BlazorCutout.Providers.PicWish;
+using BlazorCutout.Providers.Resilience;
+using BlazorCutout.Providers.Security;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace BlazorCutout.Providers.GptGe;
+
+/// <summary>
+/// The gpt.ge reseller: cut-out (seed 000, <c>POST /task/pic/segmentation</c>) and AI background generation (seed 002,
+/// <c>POST /task/pic/background</c>, prompt + <c>batch_size</c> 1–4), multipart with <c>Authorization: Bearer</c>, polled with
+/// <c>GET /task/{task_id}</c> (configurable). It resells PicWish: the envelope, the state codes and the status table are
+/// PicWish's (<see cref="PicWishStates"/>); timestamps are numbers here (both accepted).
+/// </summary>
+public sealed class GptGeProvider : ICutoutProvider, IDisposable
+{
+    public const string ProviderId = "gptge";
+
+    /// <summary>DECISION: gpt.ge reports no charge; 1 credit per cut-out and 1 per generated background (002: "pricing scales with quantity").</summary>
+    public static PriceTable DefaultPrices { get; } = new("credits", new Dictionary<ProviderOperation, OperationPrice>
+    {
+        [ProviderOperation.RemoveBackground] = new(PerImage: 1),
+        [ProviderOperation.GenerateBackground] = new(PerBatchItem: 1),
+    });
+
+    private readonly GptGeOptions _options;
+    private readonly SafeDownloader _downloader;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly EnvelopeClient _client;
+
+    public GptGeProvider(IOptions<GptGeOptions> options, ProviderHttpClientFactory httpClients, SafeDownloader downloader,
+        ILogger<GptGeProvider>? logger = null, TimeProvider? time = null)
+    {
+        _options = options.Value;
+        _downloader = downloader;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _time = time ?? TimeProvider.System;
+        Descriptor = BuildDescriptor(_options);
+        _client = new EnvelopeClient(
+            () => httpClients.CreateClient(Descriptor, _options.BaseUrl ?? GptGeOptions.DefaultBaseUrl, _options.Resilience),
+            () => _options.ApiKey,
+            static (request, key) => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Reveal()),
+            new ProviderAccountState(_time), _logger, ProviderId, _options.DisplayName);
+    }
+
+    public ProviderDescriptor Descriptor { get; }
+
+    public static ProviderDescriptor BuildDescriptor(GptGeOptions o) => new()
+    {
+        Id = ProviderId,
+        DisplayName = o.DisplayName,
+        Operations = new HashSet<ProviderOperation> { ProviderOperation.RemoveBackground, ProviderOperation.GenerateBackground },
+        Inputs = ProviderInputs.File | ProviderInputs.Url,
+        Options = new SupportedOptions
+        {
+            Outputs = new HashSet<OutputKind> { OutputKind.Image, OutputKind.Mask, OutputKind.ImageAndMask },
+            Formats = new HashSet<OutputFormat> { OutputFormat.Png, OutputFormat.Jpg },
+            SubjectType = true,
+            Crop = true,
+            BackgroundColor = true, // with JPG only, as PicWish
+            BackgroundImage = false, // 000 has no bg_image_* fields
+            MaskPostProcessing = false,
+            Callback = true,
+            MaxBatchSize = JobOptions.MaxBatchSize,
+        },
+        // DECISION: the seeds give no limits for gpt.ge; those of the service it resells (004) apply.
+        Limits = new ProviderLimits
+        {
+            MaxBytes = 20L * 1024 * 1024,
+            MaxBytesByUrl = 30L * 1024 * 1024,
+            MaxPixelsPerSide = 4096,
+            AcceptedFormats = PicWishProvider.AcceptedFormats,
+        },
+        // DECISION: no documented QPS; PicWish's default (2/s) since the reseller forwards to it.
+        Rate = o.RateOr(new ProviderRate(2, 4)),
+        Polling = new PollCadence(o.PollInitialDelay, o.PollInterval, o.PollBackoff, o.PollMaxInterval, o.PollDeadline),
+        Prices = o.PriceTableOr(DefaultPrices),
+        IsSynchronous = o.UseSync,
+    };
+
+    public ProviderAvailability GetAvailability() =>
+        ProviderAvailabilityRules.Evaluate(Descriptor, _options, hasPublicBaseUrl: false, _client.Account);
+
+    public async Task<ProviderSubmission> SubmitAsync(ProviderJob job, CancellationToken cancellationToken)
+    {
+        var (path, batch) = job.Operation switch
+        {
+            ProviderOperation.RemoveBackground => (_options.SegmentationPath, (int?)null),
+            ProviderOperation.GenerateBackground => (_options.BackgroundPath, job.Options.BatchSize),
+            _ => throw new ProviderException(ProviderErrorCode.UnsupportedOperation, $"{Name} can remove or generate backgrounds only.", false),
+        };
+        using var form = job.Operation == ProviderOperation.GenerateBackground ? BuildBackgroundForm(job, _options.UseSync) : BuildCutoutForm(job, _options.UseSync);
+        if (job.CallbackUrl is not null)
+        {
+            _downloader.Guard.EnsureAllowed(job.CallbackUrl); // the same rule as every URL we hand out or fetch
+            form.Add(new StringContent(job.CallbackUrl.AbsoluteUri), "callback_url");
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = form };
+        var envelope = await _client.SendAsync(request, "Submitting to " + Name, cancellationToken).ConfigureAwait(false);
+        var data = envelope.Data ?? throw _client.Unreadable("no data");
+        var taskId = PicWishWire.Text(data, "task_id");
+        var id = new GptGeTaskId(taskId ?? "", batch);
+
+        if (!_options.UseSync || PicWishWire.Int(data, "state") is null)
+        {
+            if (string.IsNullOrEmpty(taskId)) throw _client.Unreadable("no task_id");
+            _logger.LogInformation("{Provider} accepted task {ProviderTaskId} for {TaskId}", ProviderId, taskId, job.TaskId);
+            return new ProviderSubmission.Accepted(id.ToString());
+        }
+        switch (Interpret(data, batch))
+        {
+            case ProviderPoll.Done done:
+                return new ProviderSubmission.Completed(done);
+            case ProviderPoll.Failed failed:
+                throw new ProviderException(failed.Code, failed.UserMessage, failed.Retryable, providerDetail: failed.ProviderDetail);
+            default:
+                if (string.IsNullOrEmpty(taskId)) throw _client.Unreadable("unfinished sync answer without task_id");
+                return new ProviderSubmission.Accepted(id.ToString());
+        }
+    }
+
+    public async Task<ProviderPoll> PollAsync(string providerTaskId, CancellationToken cancellationToken)
+    {
+        var id = GptGeTaskId.Parse(providerTaskId);
+        var path = _options.PollPathTemplate.Replace("{task_id}", Uri.EscapeDataString(id.TaskId), StringComparison.Ordinal);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        var envelope = await _client.SendAsync(request, $"Checking the {Name} task", cancellationToken).ConfigureAwait(false);
+        var result = Interpret(envelope.Data ?? throw _client.Unreadable("no data"), id.BatchSize);
+        _logger.LogDebug("{Provider} task {ProviderTaskId}: {Poll}", ProviderId, id.TaskId, result);
+        return result;
+    }
+
+    public Task<DownloadedContent> FetchAsync(ResultReference result, CancellationToken cancellationToken) =>
+        ExpiringResults.FetchAsync(result, _downloader, _options.MaxResultBytes, _time, Name, _options.ResultLifetime, cancellationToken);
+
+    private string Name => Descriptor.DisplayName;
+
+    /// <summary>000's form: image, sync, type, output_type, crop, format, bg_color (JPG only, as PicWish).</summary>
+    internal static MultipartFormDataContent BuildCutoutForm(ProviderJob job, bool sync)
+    {
+        var o = job.Options;
+        if (o.BackgroundImage is not null)
+            throw Refuse("gpt.ge cannot place a background image behind a cut-out; use a colour or another provider.");
+        var form = new MultipartFormDataContent();
+        PicWishProvider.AddImage(form, job.Source, "image_file", "image_url", "The image");
+        form.Add(new StringContent(sync ? "1" : "0"), "sync");
+        if (PicWishProvider.TypeName(o.Type) is { } type) form.Add(new StringContent(type), "type");
+        form.Add(new StringContent(((int)o.Output).ToString(CultureInfo.InvariantCulture)), "output_type");
+        form.Add(new StringContent(o.Crop ? "1" : "0"), "crop");
+        form.Add(new StringContent(PicWishProvider.FormatName(o.Format)), "format");
+        if (o.BackgroundColor is not null)
+        {
+            if (o.Format != OutputFormat.Jpg)
+                throw Refuse("gpt.ge fills the background with a colour only for JPG results; choose JPG or remove the colour.");
+            form.Add(new StringContent(o.BackgroundColor.TrimStart('#')), "bg_color");
+        }
+        return form;
+    }
+
+    /// <summary>
+    /// 002's form: image, batch_size, prompt, sync. DECISION: the cut-out options do not apply to background generation;
+    /// non-default ones are refused rather than silently dropped (the result format is the service's choice).
+    /// </summary>
+    internal static MultipartFormDataContent BuildBackgroundForm(ProviderJob job, bool sync)
+    {
+        var o = job.Options;
+        if (string.IsNullOrWhiteSpace(o.BackgroundPrompt))
+            throw Refuse("Describe the background to generate.");
+        if (o.BackgroundPrompt.Length > JobOptions.MaxBackgroundPromptLength)
+            throw Refuse($"The background prompt is longer than {JobOptions.MaxBackgroundPromptLength} characters.");
+        if (o.BatchSize is < 1 or > JobOptions.MaxBatchSize)
+            throw Refuse($"Choose between 1 and {JobOptions.MaxBatchSize} images.");
+        if (o.Output != OutputKind.Image || o.Crop || o.BackgroundColor is not null || o.BackgroundImage is not null || o.Type != SubjectType.Auto)
+            throw Refuse("Background generation takes only a prompt and a number of images; clear the cut-out options (mask, crop, colour, background image, subject type).");
+        var form = new MultipartFormDataContent();
+        PicWishProvider.AddImage(form, job.Source, "image_file", "image_url", "The image");
+        form.Add(new StringContent(o.BatchSize.ToString(CultureInfo.InvariantCulture)), "batch_size");
+        form.Add(new StringContent(o.BackgroundPrompt), "prompt");
+        form.Add(new StringContent(sync ? "1" : "0"), "sync");
+        return form;
+    }
+
+    private static ProviderException Refuse(string message) => new(ProviderErrorCode.InvalidOption, message, false);
+
+    /// <summary>
+    /// DECISION (seeds/README.md): state 1 done, 0 queued, above 1 processing, below 0 failed (PicWish's table). Result
+    /// images come as <c>data.image</c> (string or array) and/or <c>data.images</c> (array); for a batch of N, fewer than N
+    /// is a failure naming how many came back (<see cref="PartialBatch"/>), more than N keeps the first N.
+    /// </summary>
+    private ProviderPoll Interpret(JsonElement data, int? batchSize)
+    {
+        var state = PicWishWire.Int(data, "state") ?? throw _client.Unreadable("no state");
+        if (state < 0)
+        {
+            var f = PicWishStates.MapFailure(state, Name);
+            var info = PicWishWire.Text(data, "err_info") ?? PicWishWire.Text(data, "state_detail");
+            return new ProviderPoll.Failed(f.Code, f.Message, f.Retryable, $"state={state}" + (string.IsNullOrWhiteSpace(info) ? "" : $" {info}"));
+        }
+        if (state != PicWishStates.Succeeded)
+            return new ProviderPoll.Progress(Math.Clamp(PicWishWire.Int(data, "progress") ?? 0, 0, 99)) { Status = PicWishStates.DescribeProgress(state) };
+
+        var expires = (PicWishWire.UnixTime(data, "completed_at") ?? _time.GetUtcNow()) + _options.ResultLifetime;
+        var images = PicWishWire.Strings(data, "image").Concat(PicWishWire.Strings(data, "images")).Distinct(StringComparer.Ordinal).ToList();
+        var results = new List<ResultReference>();
+        if (batchSize is { } n)
+        {
+            if (images.Count < n) return PartialBatch(images.Count, n);
+            if (images.Count > n)
+                _logger.LogWarning("{Provider} returned {Count} images for a batch of {Batch}; keeping the first {Batch}", ProviderId, images.Count, n, n);
+            results.AddRange(images.Take(n).Select((url, i) => PicWishWire.ToReference(url, ResultRole.Image, i, expires, Name)));
+        }
+        else
+        {
+            if (images.Count > 0) results.Add(PicWishWire.ToReference(images[0], ResultRole.Image, 0, expires, Name));
+            if (PicWishWire.Strings(data, "mask").FirstOrDefault() is { } mask)
+                results.Add(PicWishWire.ToReference(mask, ResultRole.Mask, 0, expires, Name));
+            if (results.Count == 0)
+                return new ProviderPoll.Failed(ProviderErrorCode.ServerError, $"{Name} reported success but sent no result image.", true, "state=1 no-image");
+        }
+        return new ProviderPoll.Done(results);
+    }
+
+    /// <summary>
+    /// DECISION: a partial batch fails the task with a message saying how many images came back (the contract's Done
+    /// means "all N"); it is retryable, since generating again normally yields all N.
+    /// </summary>
+    private ProviderPoll.Failed PartialBatch(int got, int asked) => new(ProviderErrorCode.ProviderFailed,
+        got == 0
+            ? $"{Name} finished but returned none of the {asked} requested backgrounds. Try again."
+            : $"{Name} returned only {got} of the {asked} requested backgrounds, so the task is marked as failed. Try again.",
+        true, $"partial={got}/{asked}");
+
+    public void Dispose() => _client.Dispose();
+}

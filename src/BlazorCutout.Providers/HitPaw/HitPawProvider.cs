@@ -1,0 +1,270 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using BlazorCutout.Engine;
+using BlazorCutout.Providers.Resilience;
+using BlazorCutout.Providers.Secrets;
+using BlazorCutout.Providers.Security;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using static BlazorCutout.Providers.HitPaw.HitPawWire;
+
+namespace BlazorCutout.Providers.HitPaw;
+
+/// <summary>
+/// HitPaw image segmentation (seed 003): <c>POST /api/image-segmentation {file_url}</c> → job_id + consume_coins, then
+/// <c>POST /api/task-status {job_id}</c> every 2–5 s until COMPLETED (res_url + mask_url, valid 8 days) or ERROR.
+/// JSON, <c>Apikey</c> header. URL-only: the source must reach HitPaw as BlazorCutout's signed public URL.
+/// Thread-safe singleton; the only state it keeps is what it learned about the account (coins exhausted, key refused).
+/// </summary>
+public sealed class HitPawProvider : ICutoutProvider, IDisposable
+{
+    public const string ProviderId = "hitpaw";
+    /// <summary>003 reports <c>consume_coins</c>: the reported cost is always in coins.</summary>
+    public const string CoinUnit = "coins";
+    private const int MaxDetailLength = 300;
+
+    private readonly HitPawOptions _options;
+    private readonly ProviderHttpClientFactory _http;
+    private readonly SafeDownloader _downloader;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly ProviderAccountState _account;
+    private readonly Lazy<HttpClient> _client;
+    private ProviderErrorCode _accountBlockCode = ProviderErrorCode.CoinsExhausted;
+
+    public HitPawProvider(IOptions<HitPawOptions> options, ProviderHttpClientFactory http, SafeDownloader downloader,
+        ILogger<HitPawProvider>? logger = null, TimeProvider? time = null)
+    {
+        _options = options.Value;
+        _http = http;
+        _downloader = downloader;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _time = time ?? TimeProvider.System;
+        _account = new ProviderAccountState(_time) { HoldFor = _options.AccountHoldFor };
+        Descriptor = BuildDescriptor(_options);
+        _client = new Lazy<HttpClient>(CreateClient, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public ProviderDescriptor Descriptor { get; }
+
+    public static ProviderDescriptor BuildDescriptor(HitPawOptions o) => new()
+    {
+        Id = ProviderId,
+        DisplayName = o.DisplayName,
+        Operations = new HashSet<ProviderOperation> { ProviderOperation.RemoveBackground },
+        Inputs = ProviderInputs.Url,
+        Options = new SupportedOptions
+        {
+            // Both files always come back (HitPawDecisions.ReturnBothResults): any of the three choices can be honoured.
+            Outputs = new HashSet<OutputKind> { OutputKind.Image, OutputKind.Mask, OutputKind.ImageAndMask },
+            Formats = new HashSet<OutputFormat> { OutputFormat.Png },
+            Callback = false, // 003 has no callback: polling only
+        },
+        Limits = HitPawDecisions.AssumedLimits,
+        Rate = o.RateOr(HitPawDecisions.AssumedRate),
+        Polling = new PollCadence(o.PollInitialDelay, o.PollInterval, o.PollBackoffFactor, o.PollMaxInterval, o.PollDeadline),
+        Prices = o.PriceTableOr(PriceTable.Free with { Unit = CoinUnit }),
+    };
+
+    /// <summary>What HitPaw's answers taught us about the account (read-only view for the admin page).</summary>
+    public ProviderAvailability? AccountState => _account.Current();
+
+    /// <summary>An administrator topped up the coins or replaced the key: let submissions through again.</summary>
+    public void ClearAccountState() => _account.Clear();
+
+    public ProviderAvailability GetAvailability() =>
+        ProviderAvailabilityRules.Evaluate(Descriptor, _options, _options.PublicBaseUrl is not null, _account);
+
+    public async Task<ProviderSubmission> SubmitAsync(ProviderJob job, CancellationToken cancellationToken)
+    {
+        if (job.Operation != ProviderOperation.RemoveBackground)
+            throw new ProviderException(ProviderErrorCode.UnsupportedOperation,
+                $"{Descriptor.DisplayName} only removes backgrounds.", isTransient: false);
+        if (_account.Current() is { } blocked)
+            // Nothing is sent: every further submission would hit the same wall (and the same 402).
+            throw new ProviderException(_accountBlockCode, $"{Descriptor.DisplayName}: {blocked.Reason}", isTransient: false,
+                providerDetail: "account-state");
+        var fileUrl = job.Source.PublicUrl ?? throw new ProviderException(ProviderErrorCode.InputNotAccepted,
+            $"{Descriptor.DisplayName} only fetches images from a URL, and no public URL of this image is available " +
+            "(BlazorCutout needs a configured public base URL).", isTransient: false);
+
+        using var request = JsonPost(_options.SubmitPath, new SubmitRequest(fileUrl.AbsoluteUri));
+        var (status, body, retryAfter) = await SendAsync(request, $"Submitting to {Descriptor.DisplayName}", cancellationToken).ConfigureAwait(false);
+
+        var envelope = Read<SubmitData>(body);
+        if (!IsSuccess(status) || IsBodyError(envelope))
+            throw Observe(MapError(status, envelope, body, retryAfter, $"Submitting to {Descriptor.DisplayName}"));
+        if (string.IsNullOrWhiteSpace(envelope?.Data?.JobId))
+            throw new ProviderException(ProviderErrorCode.ServerError,
+                $"{Descriptor.DisplayName} accepted the request but its answer had no job id; the task was not resubmitted to avoid a second charge.",
+                isTransient: !HitPawDecisions.UnreadableSubmitAnswerIsPermanent, providerDetail: Detail(body));
+
+        _account.Clear(); // a submission got through: the coins and the key work
+        var data = envelope.Data!;
+        var cost = data.ConsumeCoins is { } coins ? new ProviderCost(coins, CoinUnit) : (ProviderCost?)null;
+        _logger.LogInformation("{Provider} accepted task {TaskId} as job {JobId} (cost {Cost})", ProviderId, job.TaskId, data.JobId, cost);
+        return new ProviderSubmission.Accepted(data.JobId!, cost);
+    }
+
+    public async Task<ProviderPoll> PollAsync(string providerTaskId, CancellationToken cancellationToken)
+    {
+        using var request = JsonPost(_options.StatusPath, new StatusRequest(providerTaskId));
+        request.Options.Set(ResilienceHandler.RetrySafe, true); // it only reads: repeating it cannot charge
+        var what = $"Checking the {Descriptor.DisplayName} job";
+        var (status, body, retryAfter) = await SendAsync(request, what, cancellationToken).ConfigureAwait(false);
+
+        var envelope = Read<StatusData>(body);
+        if (!IsSuccess(status) || IsBodyError(envelope))
+            throw Observe(MapError(status, envelope, body, retryAfter, what));
+        var data = envelope?.Data ?? throw new ProviderException(ProviderErrorCode.ServerError,
+            $"{Descriptor.DisplayName} answered the status request in a way BlazorCutout could not read; it will be retried.",
+            isTransient: true, providerDetail: Detail(body));
+        return MapStatus(providerTaskId, data);
+    }
+
+    /// <summary>003's three states.</summary>
+    private ProviderPoll MapStatus(string jobId, StatusData data)
+    {
+        switch (data.Status?.Trim().ToUpperInvariant())
+        {
+            case HitPawStatus.Converting:
+                return new ProviderPoll.Progress(null); // 003 reports no percentage
+            case HitPawStatus.Completed:
+                var expires = _time.GetUtcNow() + _options.ResultLifetime;
+                var results = new List<ResultReference>(2);
+                if (TryResultUrl(data.ResUrl) is { } image) results.Add(new ResultReference.Remote(ResultRole.Image, 0, image, expires));
+                if (HitPawDecisions.ReturnBothResults && TryResultUrl(data.MaskUrl) is { } mask)
+                    results.Add(new ResultReference.Remote(ResultRole.Mask, 0, mask, expires));
+                if (results.Count == 0)
+                    return new ProviderPoll.Failed(ProviderErrorCode.ServerError,
+                        $"{Descriptor.DisplayName} reported the job as completed but gave no result file.", Retryable: true,
+                        ProviderDetail: $"status={HitPawStatus.Completed}, no res_url/mask_url");
+                return new ProviderPoll.Done(results); // cost was reported at submission (consume_coins)
+            case HitPawStatus.Error:
+                return new ProviderPoll.Failed(ProviderErrorCode.ProviderFailed,
+                    $"{Descriptor.DisplayName} could not process this image (the job ended in ERROR). Try another image or provider.",
+                    Retryable: HitPawDecisions.ErrorStatusIsRetryable, ProviderDetail: $"status={HitPawStatus.Error}");
+            default:
+                _logger.LogWarning("{Provider} job {JobId} has an undocumented status {Status}; treated as in progress", ProviderId, jobId, data.Status);
+                return HitPawDecisions.UnknownStatusMeansInProgress
+                    ? new ProviderPoll.Progress(null)
+                    : new ProviderPoll.Failed(ProviderErrorCode.ServerError, $"{Descriptor.DisplayName} reported an unknown state.", true, $"status={data.Status}");
+        }
+    }
+
+    public async Task<DownloadedContent> FetchAsync(ResultReference result, CancellationToken cancellationToken)
+    {
+        if (result is ResultReference.Remote { ExpiresAt: { } expiresAt } && _time.GetUtcNow() >= expiresAt)
+            throw Expired(null);
+        try
+        {
+            return await ResultFetcher.FetchAsync(result, _downloader, _options.MaxResultBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProviderException e) when (e.Code is ProviderErrorCode.NotFound or ProviderErrorCode.AuthenticationFailed)
+        {
+            // Result links are signed and short-lived on the storage side: 401/403/404/410 there means "gone", not a bad key.
+            throw Expired(e);
+        }
+    }
+
+    private ProviderException Expired(Exception? inner) => new(ProviderErrorCode.NotFound,
+        $"The {Descriptor.DisplayName} result is no longer available (its link expired; {Descriptor.DisplayName} keeps results for " +
+        $"{_options.ResultLifetime.TotalDays:0.#} days and BlazorCutout downloads them at once). Submit the image again.",
+        isTransient: false, inner: inner, providerDetail: (inner as ProviderException)?.ProviderDetail ?? "expired");
+
+    // ---- HTTP plumbing ----
+
+    private HttpClient CreateClient()
+    {
+        var baseUrl = _options.BaseUrl ?? throw new ProviderException(ProviderErrorCode.ProviderMisconfigured,
+            $"No base URL is configured for {Descriptor.DisplayName}.", isTransient: false);
+        if (!baseUrl.AbsoluteUri.EndsWith('/')) baseUrl = new Uri(baseUrl.AbsoluteUri + "/");
+        return _http.CreateClient(Descriptor, baseUrl, _options.Resilience);
+    }
+
+    private HttpRequestMessage JsonPost<T>(string path, T body)
+    {
+        if (!_options.Enabled)
+            throw new ProviderException(ProviderErrorCode.ProviderUnavailable, $"{Descriptor.DisplayName} is disabled in the configuration.", isTransient: false);
+        var key = _options.ApiKey is { IsEmpty: false } k ? k : throw new ProviderException(ProviderErrorCode.ProviderMisconfigured,
+            $"No API key is configured for {Descriptor.DisplayName}.", isTransient: false);
+        // Buffered bytes, so the resilience layer can re-send the request.
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, Json));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path.TrimStart('/'), UriKind.Relative)) { Content = content };
+        request.Headers.TryAddWithoutValidation("Apikey", key.Reveal());
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return request;
+    }
+
+    private async Task<(HttpStatusCode Status, string Body, TimeSpan? RetryAfter)> SendAsync(HttpRequestMessage request, string what, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await _client.Value.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            return (response.StatusCode, body, RetryAfterHeader.Read(response, _time.GetUtcNow()));
+        }
+        catch (ProviderException e)
+        {
+            throw Observe(e);
+        }
+    }
+
+    private static Envelope<T>? Read<T>(string body) where T : class
+    {
+        if (string.IsNullOrWhiteSpace(body)) return null;
+        try { return JsonSerializer.Deserialize<Envelope<T>>(body, Json); }
+        catch (JsonException) { return null; }
+    }
+
+    private static bool IsSuccess(HttpStatusCode status) => (int)status is >= 200 and < 300;
+
+    private static bool IsBodyError<T>(Envelope<T>? envelope) where T : class =>
+        HitPawDecisions.BodyCodeWinsOverHttpStatus && envelope?.Code is { } code && code != 200;
+
+    /// <summary>003's error-code table first, then (for codes it does not list) the status encoded in the code, then the HTTP status.</summary>
+    private ProviderException MapError<T>(HttpStatusCode status, Envelope<T>? envelope, string body, TimeSpan? retryAfter, string what) where T : class
+    {
+        if (envelope?.Code is { } code and not 200)
+        {
+            if (HitPawErrors.FromCode(code, retryAfter) is { } known) return known;
+            // Decision: HitPaw codes embed the HTTP status in digits 4-6 (100 400 001 → 400, 110 402 000 → 402).
+            var embedded = (int)(code / 1000 % 1000);
+            var effective = embedded is >= 400 and < 600 ? (HttpStatusCode)embedded : IsSuccess(status) ? HttpStatusCode.BadGateway : status;
+            return HttpErrorClassifier.FromStatus(effective, what, retryAfter, $"code={code} {Detail(envelope.Message)}".TrimEnd());
+        }
+        if (status == HttpStatusCode.PaymentRequired) return HitPawErrors.FromCode(HitPawErrors.CoinsNotEnough)!;
+        return HttpErrorClassifier.FromStatus(status, what, retryAfter, $"http={(int)status} {Detail(body)}".TrimEnd());
+    }
+
+    private ProviderException Observe(ProviderException e)
+    {
+        if (e.Code is ProviderErrorCode.CoinsExhausted or ProviderErrorCode.AuthenticationFailed)
+        {
+            _accountBlockCode = e.Code;
+            _account.Observe(e);
+            _logger.LogWarning("{Provider} account problem: {Code} ({Detail}); submissions stop until an admin clears it or {Hold} passes",
+                ProviderId, e.Code, e.ProviderDetail, _options.AccountHoldFor);
+        }
+        return e;
+    }
+
+    private static Uri? TryResultUrl(string? value) =>
+        !string.IsNullOrWhiteSpace(value) && Uri.TryCreate(value, UriKind.Absolute, out var u) ? u : null;
+
+    /// <summary>HitPaw's own words for logs and the admin view: keys masked, signed URLs cut, length bounded.</summary>
+    private string Detail(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return "";
+        text = Redactor.RedactSecrets(text, _options.ApiKey);
+        return text.Length <= MaxDetailLength ? text : text[..MaxDetailLength] + "…";
+    }
+
+    public void Dispose()
+    {
+        if (_client.IsValueCreated) _client.Value.Dispose();
+    }
+}

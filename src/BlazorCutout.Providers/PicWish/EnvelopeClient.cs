@@ -1,0 +1,75 @@
+using BlazorCutout.Providers.Secrets;
+using BlazorCutout.Providers.Security;
+using Microsoft.Extensions.Logging;
+
+namespace BlazorCutout.Providers.PicWish;
+
+/// <summary>
+/// The HTTP side shared by PicWish and gpt.ge: one lazily created resilient client, the credential header, the
+/// <c>{status, message, data}</c> envelope and its status table, and the account state (401 → "key refused").
+/// </summary>
+internal sealed class EnvelopeClient : IDisposable
+{
+    private readonly Lazy<HttpClient> _http;
+    private readonly Func<Secret?> _key;
+    private readonly Action<HttpRequestMessage, Secret> _authorize;
+    private readonly ILogger _logger;
+    private readonly string _providerId;
+    private readonly string _service;
+
+    public EnvelopeClient(Func<HttpClient> create, Func<Secret?> key, Action<HttpRequestMessage, Secret> authorize,
+        ProviderAccountState account, ILogger logger, string providerId, string service)
+    {
+        // Created on first use: a refused base URL must fail this provider's jobs, not the whole registry.
+        _http = new Lazy<HttpClient>(create);
+        _key = key;
+        _authorize = authorize;
+        Account = account;
+        _logger = logger;
+        _providerId = providerId;
+        _service = service;
+    }
+
+    public ProviderAccountState Account { get; }
+
+    /// <summary>Sends, reads the envelope, throws the mapped <see cref="ProviderException"/> unless the effective status is 200.</summary>
+    public async Task<PicWishWire.Envelope> SendAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken)
+    {
+        if (_key() is not { IsEmpty: false } key)
+            throw new ProviderException(ProviderErrorCode.ProviderMisconfigured, $"No API key is configured for {_service}.", false);
+        _authorize(request, key);
+        try
+        {
+            HttpClient http;
+            try
+            {
+                http = _http.Value;
+            }
+            catch (UrlRefusedException e)
+            {
+                throw new ProviderException(ProviderErrorCode.ProviderMisconfigured,
+                    $"The configured {_service} address is not allowed: {e.Message}", false, inner: e, providerDetail: "base-url-refused");
+            }
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            var envelope = await PicWishWire.ReadAsync(response, cancellationToken).ConfigureAwait(false);
+            if (envelope.Status != 200)
+                throw PicWishStates.MapStatus(envelope.Status, _service, what, envelope.Message, envelope.RetryAfter);
+            Account.Clear();
+            return envelope;
+        }
+        catch (ProviderException e)
+        {
+            Account.Observe(e);
+            _logger.LogWarning("{Provider} {What}: {Code} (transient={Transient}, {Detail})", _providerId, what, e.Code, e.IsTransient, e.ProviderDetail);
+            throw;
+        }
+    }
+
+    public ProviderException Unreadable(string why) =>
+        new(ProviderErrorCode.ServerError, $"{_service} sent an answer that could not be understood.", true, providerDetail: why);
+
+    public void Dispose()
+    {
+        if (_http.IsValueCreated) _http.Value.Dispose();
+    }
+}

@@ -1,0 +1,229 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using BlazorCutout.Engine;
+using BlazorCutout.Providers.Resilience;
+using BlazorCutout.Providers.Security;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace BlazorCutout.Providers.PicWish;
+
+/// <summary>
+/// PicWish background removal (seed 004): multipart <c>POST /api/tasks/visual/segmentation</c> with <c>X-API-KEY</c>,
+/// then <c>GET /api/tasks/visual/segmentation/{task_id}</c> until <c>data.state</c> is 1 (done) or below 0 (failed).
+/// Results are URLs valid for 1 hour (<c>return_type=1</c>); base64 answers are accepted too.
+/// Decisions where 004 is silent are named in <see cref="PicWishWire"/>, <see cref="PicWishStates"/> and below.
+/// </summary>
+public sealed class PicWishProvider : ICutoutProvider, IDisposable
+{
+    public const string ProviderId = "picwish";
+
+    /// <summary>DECISION: results always as URLs (1): the same handling for sync and async, and the smallest answers.</summary>
+    public const int ReturnTypeUrl = 1;
+
+    /// <summary>DECISION: PicWish does not report a charge; the default table is 1 credit per image (configurable via Prices).</summary>
+    public static PriceTable DefaultPrices { get; } = new("credits", new Dictionary<ProviderOperation, OperationPrice>
+    {
+        [ProviderOperation.RemoveBackground] = new(PerImage: 1),
+    });
+
+    /// <summary>004 "Guidelines and Limits", as the engine's probe names them (bitmap/raw/rgb/jfif/lzw need no separate names: jfif is jpeg, bitmap is bmp).</summary>
+    public static IReadOnlySet<string> AcceptedFormats { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        { "jpg", "jpeg", "bmp", "png", "webp", "tiff", "tif", "jfif" };
+
+    private readonly PicWishOptions _options;
+    private readonly SafeDownloader _downloader;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly EnvelopeClient _client;
+
+    public PicWishProvider(IOptions<PicWishOptions> options, ProviderHttpClientFactory httpClients, SafeDownloader downloader,
+        ILogger<PicWishProvider>? logger = null, TimeProvider? time = null)
+    {
+        _options = options.Value;
+        _downloader = downloader;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _time = time ?? TimeProvider.System;
+        Descriptor = BuildDescriptor(_options);
+        _client = new EnvelopeClient(
+            () => httpClients.CreateClient(Descriptor, _options.BaseUrl ?? PicWishOptions.DefaultBaseUrl, _options.Resilience),
+            () => _options.ApiKey,
+            static (request, key) => request.Headers.TryAddWithoutValidation("X-API-KEY", key.Reveal()),
+            new ProviderAccountState(_time), _logger, ProviderId, _options.DisplayName);
+    }
+
+    public ProviderDescriptor Descriptor { get; }
+
+    public static ProviderDescriptor BuildDescriptor(PicWishOptions o) => new()
+    {
+        Id = ProviderId,
+        DisplayName = o.DisplayName,
+        Operations = new HashSet<ProviderOperation> { ProviderOperation.RemoveBackground },
+        Inputs = ProviderInputs.File | ProviderInputs.Url,
+        Options = new SupportedOptions
+        {
+            Outputs = new HashSet<OutputKind> { OutputKind.Image, OutputKind.Mask, OutputKind.ImageAndMask },
+            Formats = new HashSet<OutputFormat> { OutputFormat.Png, OutputFormat.Jpg },
+            SubjectType = true,
+            Crop = true,
+            BackgroundColor = true, // with JPG only, see MapOptions
+            BackgroundImage = true,
+            MaskPostProcessing = false,
+            Callback = false,
+            MaxBatchSize = 1,
+        },
+        Limits = new ProviderLimits
+        {
+            MaxBytes = 20L * 1024 * 1024,
+            MaxBytesByUrl = 30L * 1024 * 1024,
+            MaxPixelsPerSide = 4096,
+            AcceptedFormats = AcceptedFormats,
+        },
+        Rate = o.RateOr(new ProviderRate(2, 4)),
+        Polling = new PollCadence(o.PollInitialDelay, o.PollInterval, o.PollBackoff, o.PollMaxInterval, o.PollDeadline),
+        Prices = o.PriceTableOr(DefaultPrices),
+        IsSynchronous = o.UseSync,
+    };
+
+    public ProviderAvailability GetAvailability() =>
+        ProviderAvailabilityRules.Evaluate(Descriptor, _options, hasPublicBaseUrl: false, _client.Account);
+
+    public async Task<ProviderSubmission> SubmitAsync(ProviderJob job, CancellationToken cancellationToken)
+    {
+        if (job.Operation != ProviderOperation.RemoveBackground)
+            throw new ProviderException(ProviderErrorCode.UnsupportedOperation, $"{Name} can only remove backgrounds.", false);
+        using var form = BuildForm(job, _options.UseSync);
+        using var request = new HttpRequestMessage(HttpMethod.Post, _options.CreatePath) { Content = form };
+        var envelope = await SendAsync(request, "Submitting to " + Name, cancellationToken).ConfigureAwait(false);
+        var data = envelope.Data ?? throw Unreadable("no data");
+
+        var taskId = PicWishWire.Text(data, "task_id");
+        if (!_options.UseSync || PicWishWire.Int(data, "state") is null)
+        {
+            if (string.IsNullOrEmpty(taskId)) throw Unreadable("no task_id");
+            _logger.LogInformation("{Provider} accepted task {ProviderTaskId} for {TaskId}", ProviderId, taskId, job.TaskId);
+            return new ProviderSubmission.Accepted(taskId);
+        }
+        switch (Interpret(data))
+        {
+            case ProviderPoll.Done done:
+                return new ProviderSubmission.Completed(done);
+            case ProviderPoll.Failed failed:
+                throw new ProviderException(failed.Code, failed.UserMessage, failed.Retryable, providerDetail: failed.ProviderDetail);
+            default:
+                // A sync request answered before finishing: poll it like an async one.
+                if (string.IsNullOrEmpty(taskId)) throw Unreadable("unfinished sync answer without task_id");
+                return new ProviderSubmission.Accepted(taskId);
+        }
+    }
+
+    public async Task<ProviderPoll> PollAsync(string providerTaskId, CancellationToken cancellationToken)
+    {
+        var path = _options.PollPathTemplate.Replace("{task_id}", Uri.EscapeDataString(providerTaskId), StringComparison.Ordinal);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        var envelope = await SendAsync(request, $"Checking the {Name} task", cancellationToken).ConfigureAwait(false);
+        var result = Interpret(envelope.Data ?? throw Unreadable("no data"));
+        _logger.LogDebug("{Provider} task {ProviderTaskId}: {Poll}", ProviderId, providerTaskId, result);
+        return result;
+    }
+
+    public Task<DownloadedContent> FetchAsync(ResultReference result, CancellationToken cancellationToken) =>
+        ExpiringResults.FetchAsync(result, _downloader, _options.MaxResultBytes, _time, Name, _options.ResultLifetime, cancellationToken);
+
+    private string Name => Descriptor.DisplayName;
+
+    /// <summary>The request form of 004. Exclusive pairs (image_file/image_url, bg_*) are enforced here, not left to a 400.</summary>
+    internal static MultipartFormDataContent BuildForm(ProviderJob job, bool sync)
+    {
+        var o = job.Options;
+        var form = new MultipartFormDataContent();
+        AddImage(form, job.Source, "image_file", "image_url", "The image");
+        form.Add(new StringContent(sync ? "1" : "0"), "sync");
+        if (TypeName(o.Type) is { } type) form.Add(new StringContent(type), "type");
+        form.Add(new StringContent(ReturnTypeUrl.ToString(System.Globalization.CultureInfo.InvariantCulture)), "return_type");
+        form.Add(new StringContent(((int)o.Output).ToString(System.Globalization.CultureInfo.InvariantCulture)), "output_type");
+        form.Add(new StringContent(o.Crop ? "1" : "0"), "crop");
+        form.Add(new StringContent(FormatName(o.Format)), "format");
+        if (o.BackgroundColor is not null && o.BackgroundImage is not null)
+            throw Refuse("Choose either a background colour or a background image, not both.");
+        if (o.BackgroundColor is not null)
+        {
+            // DECISION: 004 ignores bg_color unless format=jpg; silently dropping the colour would surprise, so refuse.
+            if (o.Format != OutputFormat.Jpg)
+                throw Refuse("PicWish fills the background with a colour only for JPG results; choose JPG or remove the colour.");
+            form.Add(new StringContent(o.BackgroundColor.TrimStart('#')), "bg_color");
+        }
+        if (o.BackgroundImage is not null)
+            AddImage(form, o.BackgroundImage, "bg_image_file", "bg_image_url", "The background image");
+        return form;
+    }
+
+    /// <summary>Bytes when we have them (one upload, no public URL needed), else the URL.</summary>
+    internal static void AddImage(MultipartFormDataContent form, JobImage image, string fileField, string urlField, string what)
+    {
+        if (image.HasBytes)
+        {
+            var part = new ByteArrayContent(image.Bytes!.Value.ToArray());
+            part.Headers.ContentType = MediaTypeHeaderValue.TryParse(image.ContentType, out var ct) ? ct : new MediaTypeHeaderValue("application/octet-stream");
+            form.Add(part, fileField, SafeFileName(image.FileName));
+        }
+        else if (image.HasUrl)
+            form.Add(new StringContent(image.PublicUrl!.AbsoluteUri), urlField);
+        else
+            throw new ProviderException(ProviderErrorCode.InputNotAccepted, $"{what} is missing: neither its bytes nor a URL were given.", false);
+    }
+
+    private static string SafeFileName(string? name)
+    {
+        var n = string.IsNullOrWhiteSpace(name) ? "image" : Path.GetFileName(name.Replace('\\', '/'));
+        return n.Length > 0 ? n : "image";
+    }
+
+    internal static string? TypeName(SubjectType type) => type switch
+    {
+        SubjectType.Person => "person",
+        SubjectType.Object => "object",
+        SubjectType.Stamp => "stamp",
+        _ => null, // empty = automatic detection
+    };
+
+    internal static string FormatName(OutputFormat format) => format switch
+    {
+        OutputFormat.Png => "png",
+        OutputFormat.Jpg => "jpg",
+        _ => throw Refuse("PicWish produces PNG or JPG only."),
+    };
+
+    private static ProviderException Refuse(string message) => new(ProviderErrorCode.InvalidOption, message, false);
+
+    /// <summary>Reads <c>data</c> of a query (or sync create) answer: state 1 → results, 0/2..6 → progress, below 0 → failure.</summary>
+    private ProviderPoll Interpret(JsonElement data)
+    {
+        var state = PicWishWire.Int(data, "state") ?? throw Unreadable("no state");
+        if (state < 0)
+        {
+            var f = PicWishStates.MapFailure(state, Name);
+            return new ProviderPoll.Failed(f.Code, f.Message, f.Retryable, $"state={state}");
+        }
+        if (state != PicWishStates.Succeeded)
+            return new ProviderPoll.Progress(Math.Clamp(PicWishWire.Int(data, "progress") ?? 0, 0, 99)) { Status = PicWishStates.DescribeProgress(state) };
+
+        var expires = (PicWishWire.UnixTime(data, "completed_at") ?? _time.GetUtcNow()) + _options.ResultLifetime;
+        var results = new List<ResultReference>(2);
+        if (PicWishWire.Text(data, "image") is { Length: > 0 } image)
+            results.Add(PicWishWire.ToReference(image, ResultRole.Image, 0, expires, Name));
+        if (PicWishWire.Text(data, "mask") is { Length: > 0 } mask)
+            results.Add(PicWishWire.ToReference(mask, ResultRole.Mask, 0, expires, Name));
+        if (results.Count == 0)
+            return new ProviderPoll.Failed(ProviderErrorCode.ServerError, $"{Name} reported success but sent no result image.", true, "state=1 no-image");
+        return new ProviderPoll.Done(results);
+    }
+
+    private Task<PicWishWire.Envelope> SendAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken) =>
+        _client.SendAsync(request, what, cancellationToken);
+
+    private ProviderException Unreadable(string why) => _client.Unreadable(why);
+
+    public void Dispose() => _client.Dispose();
+}
