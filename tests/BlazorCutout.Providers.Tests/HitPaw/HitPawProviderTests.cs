@@ -201,10 +201,14 @@ public sealed class HitPawProviderTests
     [Fact]
     public async Task A_429_burst_is_absorbed_by_retries_and_every_task_completes()
     {
-        await using var rig = await StartAsync(rps: 3);
-        using var provider = Provider(rig, o => o.RequestsPerSecond = 100); // we pace too fast on purpose
+        await using var rig = await StartAsync(rps: 4);
+        using var provider = Provider(rig, o =>
+        {
+            o.RequestsPerSecond = 100; // we pace too fast on purpose
+            o.PollInterval = o.PollMaxInterval = TimeSpan.FromMilliseconds(150);
+        });
 
-        var tasks = Enumerable.Range(0, 6).Select(async i =>
+        var tasks = Enumerable.Range(0, 5).Select(async i =>
         {
             var accepted = await UrlProviderRig.SubmitLikeWorkerAsync(provider, Job(rig) with { TaskId = $"t{i}" });
             return (await UrlProviderRig.PollToEndAsync(provider, accepted.ProviderTaskId)).Final;
@@ -213,8 +217,8 @@ public sealed class HitPawProviderTests
 
         Assert.All(finals, f => Assert.IsType<ProviderPoll.Done>(f));
         Assert.True(rig.Emulator.Emulator.RateGate.Refused > 0, "the burst should have met 429s");
-        Assert.Equal(6, rig.Requests.For("POST", HitPawEmulator.SubmitPath).Count(r => r.Status == 200));
-        Assert.Equal(120, rig.Emulator.Emulator.Coins.Spent); // 429s charged nothing and doubled nothing
+        Assert.Equal(5, rig.Requests.For("POST", HitPawEmulator.SubmitPath).Count(r => r.Status == 200));
+        Assert.Equal(100, rig.Emulator.Emulator.Coins.Spent); // 429s charged nothing and doubled nothing
     }
 
     [Fact]

@@ -324,8 +324,12 @@ public sealed class TengrProviderTests
     [Fact]
     public async Task A_429_burst_is_absorbed_without_failing_tasks()
     {
-        await using var rig = await StartAsync(rps: 3);
-        using var provider = Provider(rig, o => o.RequestsPerSecond = 100);
+        await using var rig = await StartAsync(rps: 4);
+        using var provider = Provider(rig, o =>
+        {
+            o.RequestsPerSecond = 100; // we pace too fast on purpose
+            o.PollInterval = o.PollMaxInterval = TimeSpan.FromMilliseconds(150);
+        });
         var finals = await Task.WhenAll(Enumerable.Range(0, 5).Select(async i =>
         {
             var accepted = await UrlProviderRig.SubmitLikeWorkerAsync(provider, Points(rig) with { TaskId = $"t{i}" });
