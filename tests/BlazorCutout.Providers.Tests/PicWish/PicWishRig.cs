@@ -100,17 +100,20 @@ public sealed class PicWishRig : IAsyncDisposable
     public void Own(IAsyncDisposable d) => _owned.Add(d);
 
     /// <summary>What the worker does after Accepted: poll with the descriptor's cadence until Done or Failed.</summary>
-    public static async Task<(ProviderPoll Final, List<ProviderPoll.Progress> Progress)> PollToEndAsync(ICutoutProvider provider, string taskId, int maxPolls = 500)
+    public static async Task<(ProviderPoll Final, List<ProviderPoll.Progress> Progress)> PollToEndAsync(ICutoutProvider provider, string taskId, TimeSpan? giveUpAfter = null)
     {
         var seen = new List<ProviderPoll.Progress>();
-        for (var n = 0; n < maxPolls; n++)
+        // A wall-clock bound, generous on purpose: the emulators make real cutouts through one shared engine, and on a
+        // loaded 2-core machine a job can wait several seconds for it. A poll count would be a hidden time limit.
+        var deadline = DateTime.UtcNow + (giveUpAfter ?? TimeSpan.FromMinutes(3));
+        for (var n = 0; DateTime.UtcNow < deadline; n++)
         {
             await Task.Delay(provider.Descriptor.Polling.DelayBefore(n));
             var poll = await provider.PollAsync(taskId, CancellationToken.None);
             if (poll is ProviderPoll.Progress p) { seen.Add(p); continue; }
             return (poll, seen);
         }
-        throw new TimeoutException($"task {taskId} never finished after {maxPolls} polls");
+        throw new TimeoutException($"task {taskId} never finished within {giveUpAfter ?? TimeSpan.FromMinutes(3)}");
     }
 
     /// <summary>Submit, then poll to the end (or take the synchronous result).</summary>

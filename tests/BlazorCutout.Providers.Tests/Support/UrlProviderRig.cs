@@ -65,10 +65,13 @@ public sealed class UrlProviderRig : IAsyncDisposable
     /// <see cref="ProviderException"/> (429 past the in-process retries) reschedules the poll after its RetryAfter, as the
     /// worker does; a permanent one fails the task (the exception escapes).
     /// </summary>
-    public static async Task<(ProviderPoll Final, int Polls, bool SawProgress)> PollToEndAsync(ICutoutProvider provider, string taskId, int maxPolls = 400)
+    public static async Task<(ProviderPoll Final, int Polls, bool SawProgress)> PollToEndAsync(ICutoutProvider provider, string taskId, TimeSpan? giveUpAfter = null)
     {
         var sawProgress = false;
-        for (var n = 0; n < maxPolls; n++)
+        // A wall-clock bound, generous on purpose: the emulators make real cutouts through one shared engine, and on a
+        // loaded 2-core machine a job can wait several seconds for it. A poll count would be a hidden time limit.
+        var deadline = DateTime.UtcNow + (giveUpAfter ?? TimeSpan.FromMinutes(3));
+        for (var n = 0; DateTime.UtcNow < deadline; n++)
         {
             await Task.Delay(provider.Descriptor.Polling.DelayBefore(n));
             ProviderPoll poll;
@@ -84,7 +87,7 @@ public sealed class UrlProviderRig : IAsyncDisposable
             if (poll is ProviderPoll.Progress) { sawProgress = true; continue; }
             return (poll, n + 1, sawProgress);
         }
-        throw new TimeoutException($"task {taskId} never finished after {maxPolls} polls");
+        throw new TimeoutException($"task {taskId} never finished within {giveUpAfter ?? TimeSpan.FromMinutes(3)}");
     }
 
     /// <summary>Submission as the worker does it: a transient refusal that certainly was not accepted (429) is retried later.</summary>
