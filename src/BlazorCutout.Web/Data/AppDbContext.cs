@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using BlazorCutout.Web.Data.Tasks;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorCutout.Web.Data;
@@ -11,11 +12,14 @@ namespace BlazorCutout.Web.Data;
 public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     : IdentityDbContext<AppUser, IdentityRole, string>(options)
 {
+    public DbSet<TaskRecord> Tasks => Set<TaskRecord>();
+    public DbSet<AssetRecord> Assets => Set<AssetRecord>();
+    public DbSet<CostEntry> CostEntries => Set<CostEntry>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
-        // Later features: keep each entity's mapping in an IEntityTypeConfiguration<T> beside the entity and
-        // add builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly) here with the first one
-        // (without any, EF logs a warning at every start).
+        // Each entity's mapping lives in an IEntityTypeConfiguration<T> beside the entity (Data/Tasks/…).
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
     }
 }

@@ -11,7 +11,8 @@ public static class DataServiceCollectionExtensions
         var connectionString = ConnectionStringFor(dataDirectory.DatabasePath);
         // The factory serves interactive components (short-lived contexts inside a long-lived circuit);
         // it also registers AppDbContext itself as scoped, for Identity's stores and request handlers.
-        services.AddDbContextFactory<AppDbContext>(options => options.UseSqlite(connectionString));
+        services.AddDbContextFactory<AppDbContext>(options => options.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas()));
+        services.AddSingleton<SqliteWriteGate>();
         services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
         return services;
     }

@@ -1,6 +1,7 @@
 using BlazorCutout.Web.Account;
 using BlazorCutout.Web.Admin;
 using BlazorCutout.Web.Data;
+using BlazorCutout.Web.Tasks;
 using Microsoft.AspNetCore.DataProtection;
 using Radzen;
 
@@ -34,7 +35,8 @@ public static class WebApplicationBuilderExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddRadzenComponents();
 
-        // Features register here, one extension method each (e.g. builder.Services.AddTasks(builder.Configuration)).
+        // Features register here, one extension method each.
+        builder.Services.AddTasks(builder.Configuration, dataDirectory);
         return builder;
     }
 }

@@ -1,4 +1,5 @@
 using BlazorCutout.Web.Account;
+using BlazorCutout.Web.Tasks;
 
 namespace BlazorCutout.Web.Infrastructure;
 
@@ -24,7 +25,8 @@ public static class WebApplicationExtensions
         app.MapStaticAssets();
         app.MapHealthChecks(HealthPath);
         app.MapAccountEndpoints();
-        // Features map their endpoints here (e.g. app.MapTasks() for /hubs/tasks and asset downloads).
+        // Features map their endpoints here.
+        app.MapTasks(); // /hubs/tasks, /assets/{id}[/thumbnail|/download], /public/assets/{id}
         app.MapRazorComponents<App>()
             // Our CSP already says frame-ancestors 'none'; Blazor's own, laxer header would only add noise.
             .AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);

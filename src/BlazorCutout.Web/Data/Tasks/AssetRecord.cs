@@ -1,0 +1,46 @@
+using BlazorCutout.Web.Tasks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace BlazorCutout.Web.Data.Tasks;
+
+/// <summary>A file in the asset store (source, result, mask, background image), served only to its owner.</summary>
+public sealed class AssetRecord
+{
+    public Guid Id { get; set; }
+    public required string OwnerId { get; set; }
+    /// <summary>The task that produced it (results, masks); null for uploads, which retries share.</summary>
+    public Guid? TaskId { get; set; }
+    public TaskAssetRole Role { get; set; }
+    /// <summary>Order among a task's results (a batch of N images).</summary>
+    public int Index { get; set; }
+    public required string ContentType { get; set; }
+    /// <summary>The name offered on download (sanitised).</summary>
+    public required string FileName { get; set; }
+    public int Width { get; set; }
+    public int Height { get; set; }
+    public long Bytes { get; set; }
+    /// <summary>Hex SHA-256 of the content: the strong ETag.</summary>
+    public required string Sha256 { get; set; }
+    /// <summary>Key inside the asset store (a relative path for the filesystem store).</summary>
+    public required string StorageKey { get; set; }
+    public DateTime CreatedUtc { get; set; }
+}
+
+internal sealed class AssetRecordConfiguration : IEntityTypeConfiguration<AssetRecord>
+{
+    public void Configure(EntityTypeBuilder<AssetRecord> b)
+    {
+        b.ToTable("Assets");
+        b.HasKey(a => a.Id);
+        b.Property(a => a.OwnerId).IsRequired().HasMaxLength(450);
+        b.Property(a => a.Role).HasConversion<string>().HasMaxLength(24);
+        b.Property(a => a.ContentType).IsRequired().HasMaxLength(100);
+        b.Property(a => a.FileName).IsRequired().HasMaxLength(255);
+        b.Property(a => a.Sha256).IsRequired().HasMaxLength(64);
+        b.Property(a => a.StorageKey).IsRequired().HasMaxLength(300);
+        b.HasOne<AppUser>().WithMany().HasForeignKey(a => a.OwnerId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(a => a.TaskId);
+        b.HasIndex(a => a.OwnerId);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Security.Claims;
+using BlazorCutout.Web.Data;
+using BlazorCutout.Web.Data.Tasks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace BlazorCutout.Web.Tasks.Storage;
+
+/// <summary>
+/// <c>/assets/{id}</c> (inline), <c>/assets/{id}/thumbnail</c>, <c>/assets/{id}/download</c> for the signed-in owner
+/// (anyone else gets 404, not 403: an asset's existence is not revealed), and the anonymous
+/// <c>/public/assets/{id}?exp&amp;sig</c> that URL-only providers fetch with a signed, expiring link.
+/// </summary>
+public static class AssetEndpoints
+{
+    public static IEndpointRouteBuilder MapAssetEndpoints(this IEndpointRouteBuilder app)
+    {
+        var owned = app.MapGroup("/assets").RequireAuthorization();
+        owned.MapGet("/{id:guid}", (Guid id, HttpContext http, IDbContextFactory<AppDbContext> db, IAssetStore store, ILoggerFactory log, CancellationToken ct) =>
+            ServeOwnedAsync(id, http, db, store, log, download: false, ct));
+        owned.MapGet("/{id:guid}/download", (Guid id, HttpContext http, IDbContextFactory<AppDbContext> db, IAssetStore store, ILoggerFactory log, CancellationToken ct) =>
+            ServeOwnedAsync(id, http, db, store, log, download: true, ct));
+        owned.MapGet("/{id:guid}/thumbnail", ServeThumbnailAsync);
+
+        app.MapGet(AssetUrlSigner.PathPrefix + "{id:guid}", ServePublicAsync).AllowAnonymous();
+        return app;
+    }
+
+    private static async Task<IResult> ServeOwnedAsync(Guid id, HttpContext http, IDbContextFactory<AppDbContext> dbFactory, IAssetStore store,
+        ILoggerFactory log, bool download, CancellationToken ct)
+    {
+        var asset = await FindOwnedAsync(id, http, dbFactory, ct);
+        if (asset is null) return Results.NotFound();
+        return Serve(asset, http, store, log, download, cache: "private, max-age=86400");
+    }
+
+    private static async Task<IResult> ServeThumbnailAsync(Guid id, HttpContext http, IDbContextFactory<AppDbContext> dbFactory, IAssetStore store,
+        IThumbnailMaker thumbnails, IOptions<TaskOptions> options, ILoggerFactory log, CancellationToken ct)
+    {
+        var asset = await FindOwnedAsync(id, http, dbFactory, ct);
+        if (asset is null) return Results.NotFound();
+        var size = options.Value.ThumbnailSize;
+        var etag = new EntityTagHeaderValue($"\"{asset.Sha256}-t{size}\"");
+        if (http.Request.Headers.IfNoneMatch.ToString().Contains(etag.Tag.ToString(), StringComparison.Ordinal))
+        {
+            http.Response.Headers.CacheControl = "private, max-age=86400";
+            http.Response.Headers.ETag = etag.ToString();
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
+        var bytes = await store.ReadAllAsync(asset.StorageKey, ct);
+        if (bytes is null) return Missing(asset, log);
+        var thumbnail = await thumbnails.MakeAsync(bytes, size, ct);
+        if (thumbnail is null) return Serve(asset, http, store, log, download: false, cache: "private, max-age=86400");
+        http.Response.Headers.CacheControl = "private, max-age=86400";
+        return Results.File(thumbnail.Bytes, thumbnail.ContentType, lastModified: TaskRecords.Utc(asset.CreatedUtc), entityTag: etag);
+    }
+
+    private static async Task<IResult> ServePublicAsync(Guid id, string? exp, string? sig, HttpContext http, AssetUrlSigner signer,
+        IDbContextFactory<AppDbContext> dbFactory, IAssetStore store, ILoggerFactory log, CancellationToken ct)
+    {
+        if (!signer.Verify(id, exp, sig)) return Results.NotFound();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var asset = await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (asset is null) return Results.NotFound();
+        return Serve(asset, http, store, log, download: false, cache: "private, no-store");
+    }
+
+    private static async Task<AssetRecord?> FindOwnedAsync(Guid id, HttpContext http, IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct)
+    {
+        var userId = http.User.FindFirstValue(ClaimTypes.NameIdentifier);
+        if (string.IsNullOrEmpty(userId)) return null;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id && a.OwnerId == userId, ct);
+    }
+
+    private static IResult Serve(AssetRecord asset, HttpContext http, IAssetStore store, ILoggerFactory log, bool download, string cache)
+    {
+        var stream = store.OpenRead(asset.StorageKey);
+        if (stream is null) return Missing(asset, log);
+        http.Response.Headers.CacheControl = cache;
+        if (!download)
+        {
+            var inline = new ContentDispositionHeaderValue("inline");
+            inline.SetHttpFileName(asset.FileName);
+            http.Response.Headers.ContentDisposition = inline.ToString();
+        }
+        return Results.File(stream, asset.ContentType,
+            fileDownloadName: download ? asset.FileName : null,
+            lastModified: TaskRecords.Utc(asset.CreatedUtc),
+            entityTag: new EntityTagHeaderValue($"\"{asset.Sha256}\""),
+            enableRangeProcessing: true);
+    }
+
+    private static IResult Missing(AssetRecord asset, ILoggerFactory log)
+    {
+        log.CreateLogger(typeof(AssetEndpoints)).LogError("Asset {AssetId} is in the database but its file {Key} is missing from the store", asset.Id, asset.StorageKey);
+        return Results.NotFound();
+    }
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using BlazorCutout.Providers;
+using BlazorCutout.Web.Infrastructure;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+
+namespace BlazorCutout.Web.Tasks.Storage;
+
+/// <summary>
+/// Signed, expiring public URLs of stored assets, for providers that only fetch images by URL (HitPaw, Tengr):
+/// <c>{PublicBaseUrl}/public/assets/{id}?exp={unix seconds}&amp;sig={HMAC-SHA256(id:exp)}</c>. Without a configured
+/// <c>BlazorCutout:PublicBaseUrl</c> there are none, and those providers are unavailable for uploads.
+/// The key is <c>BlazorCutout:Security:AssetUrlKey</c> (base64, ≥ 32 bytes) or, by default, a random key kept in the data directory.
+/// </summary>
+public sealed class AssetUrlSigner
+{
+    public const string PathPrefix = "/public/assets/";
+    public const string KeySetting = "BlazorCutout:Security:AssetUrlKey";
+
+    private readonly byte[] _key;
+    private readonly TimeProvider _time;
+    private readonly TaskOptions _options;
+
+    public AssetUrlSigner(IConfiguration configuration, DataDirectory dataDirectory, TimeProvider time, IOptions<TaskOptions> options)
+    {
+        BaseUrl = PublicBaseUrlSetting.Read(configuration);
+        _time = time;
+        _options = options.Value;
+        _key = configuration[KeySetting] is { Length: > 0 } configured ? Convert.FromBase64String(configured) : LoadOrCreateKey(dataDirectory);
+        if (_key.Length < 32) throw new InvalidOperationException($"{KeySetting} must be at least 32 bytes (base64).");
+    }
+
+    /// <summary>The configured public base URL, or null.</summary>
+    public Uri? BaseUrl { get; }
+
+    public bool CanSign => BaseUrl is not null;
+
+    public Uri Sign(Guid assetId, TimeSpan? lifetime = null)
+    {
+        if (BaseUrl is null) throw new InvalidOperationException("No public base URL is configured (BlazorCutout:PublicBaseUrl).");
+        var expires = _time.GetUtcNow().Add(lifetime ?? _options.PublicUrlLifetime).ToUnixTimeSeconds();
+        var root = BaseUrl.ToString().TrimEnd('/');
+        return new Uri($"{root}{PathPrefix}{assetId:D}?exp={expires}&sig={Signature(assetId, expires)}");
+    }
+
+    public bool Verify(Guid assetId, string? exp, string? sig)
+    {
+        if (exp is null || sig is null || !long.TryParse(exp, NumberStyles.None, CultureInfo.InvariantCulture, out var expires)) return false;
+        if (_time.GetUtcNow().ToUnixTimeSeconds() > expires) return false;
+        var expected = Encoding.ASCII.GetBytes(Signature(assetId, expires));
+        var given = Encoding.ASCII.GetBytes(sig);
+        return CryptographicOperations.FixedTimeEquals(expected, given);
+    }
+
+    private string Signature(Guid assetId, long expires) =>
+        WebEncoders.Base64UrlEncode(HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes($"{assetId:D}:{expires}")));
+
+    private static byte[] LoadOrCreateKey(DataDirectory dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory.KeysPath, "asset-url.key");
+        if (File.Exists(path)) return Convert.FromBase64String(File.ReadAllText(path).Trim());
+        var key = RandomNumberGenerator.GetBytes(32);
+        var temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
+        File.WriteAllText(temp, Convert.ToBase64String(key));
+        try
+        {
+            File.Move(temp, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(temp); // another process created it first: use theirs
+            return Convert.FromBase64String(File.ReadAllText(path).Trim());
+        }
+        return key;
+    }
+}

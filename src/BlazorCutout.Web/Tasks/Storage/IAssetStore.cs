@@ -1,0 +1,21 @@
+namespace BlazorCutout.Web.Tasks.Storage;
+
+/// <summary>Where asset bytes live. Keys are opaque to callers; the database row (<c>AssetRecord</c>) says who may read them.</summary>
+public interface IAssetStore
+{
+    /// <summary>Writes the bytes completely (or not at all). Throws <see cref="AssetStorageException"/> when the store cannot take them.</summary>
+    Task<StoredFile> SaveAsync(Guid assetId, ReadOnlyMemory<byte> bytes, string extension, CancellationToken cancellationToken = default);
+
+    /// <summary>Null when the file is gone.</summary>
+    Stream? OpenRead(string key);
+
+    Task<byte[]?> ReadAllAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Best effort; a missing file is not an error.</summary>
+    void Delete(string key);
+}
+
+public sealed record StoredFile(string Key, long Bytes, string Sha256);
+
+/// <summary>The store could not write (disk full, data directory not writable): reported to the user and the log, never swallowed.</summary>
+public sealed class AssetStorageException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BlazorCutout.Providers;
+using BlazorCutout.Web.Data.Tasks;
+
+namespace BlazorCutout.Web.Tasks;
+
+/// <summary>Turning rows into the views the pages see, and the stored form of <see cref="JobOptions"/>.</summary>
+public static class TaskRecords
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>The options without the background image's bytes (those live in the asset store).</summary>
+    public static string SerializeOptions(JobOptions options) => JsonSerializer.Serialize(options with { BackgroundImage = null }, Json);
+
+    public static JobOptions DeserializeOptions(string json) => JsonSerializer.Deserialize<JobOptions>(json, Json) ?? new JobOptions();
+
+    public static long ToUnixMs(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
+
+    public static DateTimeOffset Utc(DateTime utc) => new(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+
+    public static TaskAssetView ToView(AssetRecord a) => new(
+        a.Id, a.Role, a.ContentType, a.FileName, a.Width, a.Height, a.Bytes,
+        Url: $"/assets/{a.Id:D}",
+        ThumbnailUrl: $"/assets/{a.Id:D}/thumbnail",
+        DownloadUrl: $"/assets/{a.Id:D}/download");
+
+    public static TaskView ToView(TaskRecord t, IReadOnlyDictionary<Guid, AssetRecord> sources, ILookup<Guid, AssetRecord> results, ProviderRegistry registry)
+    {
+        var name = registry.TryGet(t.ProviderId, out var provider) ? provider.Descriptor.DisplayName : t.ProviderId;
+        var source = sources.TryGetValue(t.SourceAssetId, out var s)
+            ? ToView(s)
+            : new TaskAssetView(t.SourceAssetId, TaskAssetRole.Source, "application/octet-stream", "", 0, 0, 0, "", "", "");
+        return new TaskView(
+            t.Id, t.ProviderId, name, t.Operation, t.State, t.Progress, t.ErrorCode, t.ErrorMessage,
+            t.CostAmount, t.CostUnit, t.CostEstimated,
+            Utc(t.CreatedUtc),
+            t.SubmittedUtc is { } sub ? Utc(sub) : null,
+            t.CompletedUtc is { } done ? Utc(done) : null,
+            t.ProcessingMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+            source,
+            results[t.Id].OrderBy(r => r.Role).ThenBy(r => r.Index).Select(ToView).ToList(),
+            t.RetryOfId);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text.Json.Serialization;
+using BlazorCutout.Engine;
+using BlazorCutout.Providers;
+using BlazorCutout.Web.Infrastructure;
+using BlazorCutout.Web.Tasks.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace BlazorCutout.Web.Tasks;
+
+public static class TaskServiceCollectionExtensions
+{
+    /// <summary>
+    /// The task pipeline: local engine and provider layer (unless already registered), asset store, signed public URLs,
+    /// <see cref="ITaskService"/>, <see cref="ITaskEvents"/> + SignalR hub, and the background <see cref="TaskWorker"/>.
+    /// Settings: <c>BlazorCutout:Tasks</c>, <c>BlazorCutout:Engine</c>, <c>BlazorCutout:PublicBaseUrl</c>, <c>Providers:*</c>.
+    /// </summary>
+    public static IServiceCollection AddTasks(this IServiceCollection services, IConfiguration configuration, DataDirectory dataDirectory)
+    {
+        services.AddOptions<TaskOptions>().Bind(configuration.GetSection(TaskOptions.Section));
+
+        if (!services.Any(d => d.ServiceType == typeof(ICutoutEngine)))
+        {
+            services.AddCutoutEngine(options =>
+            {
+                var section = configuration.GetSection(EngineOptions.SectionName);
+                section.Bind(options);
+                // Default: <data>/engine, unless configured (the cutout script exports the repository's data/engine).
+                if (string.IsNullOrWhiteSpace(section["AssetsDirectory"])
+                    && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(EngineOptions.AssetsDirectoryVariable)))
+                    options.AssetsDirectory = Path.Combine(dataDirectory.Path, "engine");
+            });
+        }
+        if (!services.Any(d => d.ServiceType == typeof(ProviderRegistry)))
+            services.AddCutoutProviders(configuration);
+
+        services.TryAddSingleton<IAssetStore, FileSystemAssetStore>();
+        services.TryAddSingleton<IThumbnailMaker, OriginalAsThumbnail>();
+        services.TryAddSingleton<AssetUrlSigner>();
+        services.TryAddSingleton<TaskSignal>();
+        services.TryAddSingleton<TaskNotifier>();
+        services.TryAddSingleton<ITaskEvents>(sp => sp.GetRequiredService<TaskNotifier>());
+        services.AddHostedService(sp => sp.GetRequiredService<TaskNotifier>());
+        services.TryAddSingleton<TaskService>();
+        services.TryAddSingleton<ITaskService>(sp => sp.GetRequiredService<TaskService>());
+
+        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+
+        var runWorker = configuration.GetSection(TaskOptions.Section).GetValue(nameof(TaskOptions.RunWorker), true);
+        if (runWorker)
+        {
+            services.TryAddSingleton<TaskWorker>();
+            services.AddHostedService(sp => sp.GetRequiredService<TaskWorker>());
+        }
+        return services;
+    }
+
+    /// <summary>The hub (<c>/hubs/tasks</c>) and the asset endpoints.</summary>
+    public static IEndpointRouteBuilder MapTasks(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<TaskHub>(TaskHub.Path);
+        app.MapAssetEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,99 @@
+using System.Net;
+using BlazorCutout.Providers;
+using BlazorCutout.Web.Tasks;
+using BlazorCutout.Web.Tests.Tasks.Support;
+
+namespace BlazorCutout.Web.Tests.Tasks;
+
+/// <summary>Queue → worker → the real local engine → stored result, served to its owner.</summary>
+public sealed class LocalEnginePipelineTests(LocalEnginePipelineTests.App app) : IClassFixture<LocalEnginePipelineTests.App>
+{
+    public sealed class App : IDisposable
+    {
+        public TasksApp Host { get; } = new();
+        public void Dispose() => Host.Dispose();
+    }
+
+    [Fact]
+    public async Task A_queued_cutout_runs_on_the_local_engine_and_its_result_is_served_to_the_owner()
+    {
+        var user = await app.Host.SignInNewUserAsync();
+        using var events = new TaskEventLog(app.Host.Events, user.Id);
+
+        var queued = await app.Host.Tasks.SubmitAsync(user.Id, new NewTaskRequest(
+            ProviderRegistry.DefaultProviderId, ProviderOperation.RemoveBackground, new JobOptions(),
+            new IncomingImage("My Cat.png", "image/png", TestImages.Source)));
+        Assert.Equal(CutoutTaskState.Queued, queued.State);
+        Assert.Equal(451, queued.Source.Width);
+
+        var final = await events.WaitForFinalAsync(queued.Id);
+        Assert.Equal(CutoutTaskState.Succeeded, final.State);
+        var states = events.For(queued.Id).Select(e => e.State).ToList();
+        Assert.Equal([CutoutTaskState.Queued, CutoutTaskState.Submitting, CutoutTaskState.Downloading, CutoutTaskState.Succeeded], states);
+
+        var task = await app.Host.Tasks.GetAsync(user.Id, queued.Id);
+        Assert.NotNull(task);
+        Assert.Equal(CutoutTaskState.Succeeded, task.State);
+        Assert.NotNull(task.SubmittedAt);
+        Assert.NotNull(task.CompletedAt);
+        Assert.NotNull(task.ProcessingTime);
+        Assert.Equal(0m, task.Cost);
+        var result = Assert.Single(task.Results);
+        Assert.Equal(TaskAssetRole.Result, result.Role);
+        Assert.Equal("image/png", result.ContentType);
+        Assert.Equal("My Cat-cutout.png", result.FileName);
+        Assert.Equal((451, 300), (result.Width, result.Height));
+        Assert.Single(await app.Host.CostEntriesAsync(queued.Id));
+
+        // Inline, with a strong ETag and private caching.
+        using var inline = await user.Browser.GetAsync(result.Url);
+        Assert.Equal(HttpStatusCode.OK, inline.StatusCode);
+        Assert.Equal("image/png", inline.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("inline", inline.Content.Headers.ContentDisposition?.DispositionType ?? ContentDispositionOf(inline));
+        Assert.Contains("private", inline.Headers.CacheControl?.ToString());
+        var etag = inline.Headers.ETag;
+        Assert.NotNull(etag);
+        var png = await inline.Content.ReadAsByteArrayAsync();
+        Assert.Equal(result.Bytes, png.Length);
+        Assert.Equal(0x89, png[0]);
+
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, result.Url);
+        conditional.Headers.IfNoneMatch.Add(etag);
+        using var notModified = await user.Browser.Client.SendAsync(conditional);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+
+        using var download = await user.Browser.GetAsync(result.DownloadUrl);
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("attachment", download.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal("My Cat-cutout.png", download.Content.Headers.ContentDisposition?.FileNameStar ?? download.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+
+        using var thumbnail = await user.Browser.GetAsync(result.ThumbnailUrl);
+        Assert.Equal(HttpStatusCode.OK, thumbnail.StatusCode);
+        Assert.StartsWith("image/", thumbnail.Content.Headers.ContentType?.MediaType);
+
+        using var source = await user.Browser.GetAsync(task.Source.Url);
+        Assert.Equal(HttpStatusCode.OK, source.StatusCode);
+        Assert.Equal(TestImages.Source, await source.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task The_history_query_lists_the_owners_tasks_newest_first_with_filters()
+    {
+        var userId = await app.Host.CreateUserAsync();
+        var first = await app.Host.Tasks.SubmitAsync(userId, new NewTaskRequest("local", ProviderOperation.RemoveBackground, new JobOptions(), new IncomingImage("a.png", null, TestImages.Source)));
+        var second = await app.Host.Tasks.SubmitAsync(userId, new NewTaskRequest("local", ProviderOperation.RemoveBackground, new JobOptions(), new IncomingImage("b.png", null, TestImages.Source)));
+
+        var page = await app.Host.Tasks.QueryAsync(userId, new TaskQuery(Take: 10));
+        Assert.Equal(2, page.Total);
+        Assert.Equal([second.Id, first.Id], page.Items.Select(t => t.Id));
+
+        var none = await app.Host.Tasks.QueryAsync(userId, new TaskQuery(ProviderId: "someone-else"));
+        Assert.Equal(0, none.Total);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        Assert.Equal(2, (await app.Host.Tasks.QueryAsync(userId, new TaskQuery(From: today, To: today))).Total);
+        Assert.Equal(0, (await app.Host.Tasks.QueryAsync(userId, new TaskQuery(From: today.AddDays(1)))).Total);
+    }
+
+    private static string? ContentDispositionOf(HttpResponseMessage response) =>
+        response.Content.Headers.TryGetValues("Content-Disposition", out var v) ? v.First().Split(';')[0] : null;
+}

@@ -1,0 +1,253 @@
+using BlazorCutout.Providers;
+using BlazorCutout.Web.Data.Tasks;
+using BlazorCutout.Web.Tasks;
+using BlazorCutout.Web.Tests.Tasks.Support;
+using Microsoft.EntityFrameworkCore;
+
+namespace BlazorCutout.Web.Tests.Tasks;
+
+/// <summary>Restart, cancel, retry, deadline and transient failures, with test-double providers.</summary>
+public sealed class TaskLifecycleTests
+{
+    private static NewTaskRequest Request(string providerId, string fileName = "photo.png") =>
+        new(providerId, ProviderOperation.RemoveBackground, new JobOptions(), new IncomingImage(fileName, "image/png", TestImages.Source));
+
+    [Fact]
+    public async Task A_task_processing_when_the_host_stops_completes_once_after_a_restart_without_being_resubmitted()
+    {
+        var provider = new ScriptedProvider("slow-service");
+        var dataDirectory = TasksApp.NewDataDirectory();
+        try
+        {
+            string userId;
+            Guid taskId;
+            await using (var first = new TasksApp(dataDirectory).WithProvider(provider))
+            {
+                userId = await first.CreateUserAsync();
+                using var events = new TaskEventLog(first.Events, userId);
+                taskId = (await first.Tasks.SubmitAsync(userId, Request("slow-service"))).Id;
+                await events.WaitForAsync(taskId, CutoutTaskState.Processing);
+                await provider.WaitForPollsAsync(2);
+            } // the host stops here, with the task accepted and still processing
+
+            var pollsBeforeRestart = provider.PollCalls;
+            await using var second = new TasksApp(dataDirectory).WithProvider(provider);
+            var stopped = await second.TaskRowAsync(taskId); // Services starts the second host
+            Assert.Equal(CutoutTaskState.Processing, stopped.State);
+            Assert.Equal("job-1", stopped.ProviderTaskId);
+
+            using var after = new TaskEventLog(second.Events, userId);
+            provider.Finish();
+            var final = await after.WaitForFinalAsync(taskId);
+
+            Assert.Equal(CutoutTaskState.Succeeded, final.State);
+            Assert.Equal(1, provider.SubmitCalls);
+            Assert.True(provider.PollCalls > pollsBeforeRestart);
+            Assert.Single(after.For(taskId), e => e.State == CutoutTaskState.Succeeded);
+            var cost = Assert.Single(await second.CostEntriesAsync(taskId));
+            Assert.Equal(2m, cost.Amount);
+            Assert.True(cost.Estimated); // from the configured price table: the service reported nothing
+            var view = await second.Tasks.GetAsync(userId, taskId);
+            Assert.Equal(2m, view!.Cost);
+            Assert.Single(view.Results);
+            var row = await second.TaskRowAsync(taskId);
+            Assert.Null(row.LeaseOwner);
+            Assert.Equal(1, row.Attempts);
+        }
+        finally
+        {
+            TasksApp.DeleteDirectory(dataDirectory);
+        }
+    }
+
+    [Fact]
+    public async Task A_crashed_workers_lease_expires_and_an_accepted_submission_resumes_as_processing()
+    {
+        var provider = new ScriptedProvider("resumable");
+        provider.Finish();
+        var dataDirectory = TasksApp.NewDataDirectory();
+        try
+        {
+            string userId;
+            Guid accepted, notAccepted;
+            // First run (no worker): two tasks left as a worker that crashed mid-submission would leave them, still leased.
+            await using (var crashed = new TasksApp(dataDirectory).WithSetting("BlazorCutout:Tasks:RunWorker", "false").WithProvider(provider))
+            {
+                userId = await crashed.CreateUserAsync();
+                accepted = await LeaveAsCrashedAsync(crashed, userId, "resumable", providerTaskId: "remote-42");
+                notAccepted = await LeaveAsCrashedAsync(crashed, userId, "resumable", providerTaskId: null);
+            }
+
+            // The worker may finish before a subscriber could attach, so this test reads the rows.
+            await using var app = new TasksApp(dataDirectory).WithProvider(provider);
+
+            Assert.Equal(CutoutTaskState.Succeeded, (await app.WaitForFinalRowAsync(accepted)).State);
+            var failed = await app.WaitForFinalRowAsync(notAccepted);
+
+            Assert.Equal(CutoutTaskState.Failed, failed.State);
+            Assert.Contains("not sent again", failed.ErrorMessage);
+            Assert.Equal(0, provider.SubmitCalls); // neither was ever resubmitted
+            Assert.True(provider.PollCalls >= 1); // the accepted one was polled with its stored id
+            Assert.Single(await app.CostEntriesAsync(accepted));
+            Assert.Empty(await app.CostEntriesAsync(notAccepted));
+        }
+        finally
+        {
+            TasksApp.DeleteDirectory(dataDirectory);
+        }
+    }
+
+    [Fact]
+    public async Task Canceling_a_processing_task_stops_it_and_records_no_cost()
+    {
+        var provider = new ScriptedProvider("never-done");
+        await using var app = new TasksApp().WithProvider(provider);
+        var userId = await app.CreateUserAsync();
+        using var events = new TaskEventLog(app.Events, userId);
+        var taskId = (await app.Tasks.SubmitAsync(userId, Request("never-done"))).Id;
+        await events.WaitForAsync(taskId, CutoutTaskState.Processing);
+
+        Assert.True(await app.Tasks.CancelAsync(userId, taskId));
+        var final = await events.WaitForFinalAsync(taskId);
+
+        Assert.Equal(CutoutTaskState.Canceled, final.State);
+        Assert.Empty(await app.CostEntriesAsync(taskId));
+        Assert.False(await app.Tasks.CancelAsync(userId, taskId)); // already final
+        var row = await app.TaskRowAsync(taskId);
+        Assert.Null(row.LeaseOwner);
+    }
+
+    [Fact]
+    public async Task Canceling_a_queued_task_ends_it_before_anything_is_sent()
+    {
+        var provider = new ScriptedProvider("idle");
+        await using var app = new TasksApp().WithSetting("BlazorCutout:Tasks:RunWorker", "false").WithProvider(provider);
+        var userId = await app.CreateUserAsync();
+        using var events = new TaskEventLog(app.Events, userId);
+        var taskId = (await app.Tasks.SubmitAsync(userId, Request("idle"))).Id;
+
+        Assert.True(await app.Tasks.CancelAsync(userId, taskId));
+
+        Assert.Equal(CutoutTaskState.Canceled, (await events.WaitForFinalAsync(taskId)).State);
+        Assert.Equal(CutoutTaskState.Canceled, (await app.TaskRowAsync(taskId)).State);
+        Assert.Equal(0, provider.SubmitCalls);
+    }
+
+    [Fact]
+    public async Task A_failed_task_shows_the_reason_and_a_retry_queues_a_new_task_from_the_same_source()
+    {
+        var provider = new ScriptedProvider("picky");
+        provider.OnPoll = (_, _) => new ProviderPoll.Failed(ProviderErrorCode.ContentRejected, "No subject was found in the image.", Retryable: true);
+        await using var app = new TasksApp().WithProvider(provider);
+        var userId = await app.CreateUserAsync();
+        using var events = new TaskEventLog(app.Events, userId);
+        var original = await app.Tasks.SubmitAsync(userId, Request("picky"));
+
+        var failed = await events.WaitForFinalAsync(original.Id);
+        Assert.Equal(CutoutTaskState.Failed, failed.State);
+        Assert.Equal("No subject was found in the image.", failed.ErrorMessage);
+        var failedView = await app.Tasks.GetAsync(userId, original.Id);
+        Assert.Equal(nameof(ProviderErrorCode.ContentRejected), failedView!.ErrorCode);
+
+        provider.OnPoll = null;
+        provider.Finish();
+        var retry = await app.Tasks.RetryAsync(userId, original.Id);
+
+        Assert.NotNull(retry);
+        Assert.NotEqual(original.Id, retry.Id);
+        Assert.Equal(original.Id, retry.RetryOf);
+        Assert.Equal(original.Source.Id, retry.Source.Id);
+        Assert.Equal(CutoutTaskState.Succeeded, (await events.WaitForFinalAsync(retry.Id)).State);
+        Assert.Equal(2, provider.SubmitCalls);
+
+        // Deleting the original keeps the shared source for the retry.
+        Assert.True(await app.Tasks.DeleteAsync(userId, original.Id));
+        Assert.Null(await app.Tasks.GetAsync(userId, original.Id));
+        var kept = await app.Tasks.GetAsync(userId, retry.Id);
+        Assert.Equal(original.Source.Id, kept!.Source.Id);
+        Assert.Equal(1, await app.DbAsync(db => db.Assets.CountAsync(a => a.Id == original.Source.Id)));
+    }
+
+    [Fact]
+    public async Task A_provider_that_never_finishes_fails_at_its_deadline_with_a_clear_reason()
+    {
+        var provider = new ScriptedProvider("stuck", deadline: TimeSpan.FromMilliseconds(300));
+        await using var app = new TasksApp().WithProvider(provider);
+        var userId = await app.CreateUserAsync();
+        using var events = new TaskEventLog(app.Events, userId);
+        var taskId = (await app.Tasks.SubmitAsync(userId, Request("stuck"))).Id;
+
+        var final = await events.WaitForFinalAsync(taskId);
+
+        Assert.Equal(CutoutTaskState.Failed, final.State);
+        Assert.Contains("did not finish within", final.ErrorMessage);
+        Assert.Equal(nameof(ProviderErrorCode.Timeout), (await app.TaskRowAsync(taskId)).ErrorCode);
+        Assert.True(provider.PollCalls >= 1);
+        Assert.Equal(1, provider.SubmitCalls);
+        Assert.Empty(await app.CostEntriesAsync(taskId));
+    }
+
+    [Fact]
+    public async Task A_submission_the_provider_certainly_refused_is_retried_but_an_ambiguous_one_is_not()
+    {
+        var busy = new ScriptedProvider("busy-then-ok");
+        busy.Finish();
+        busy.ReportedCost = new ProviderCost(3m, "coins");
+        busy.OnSubmit = (_, n, _) => n == 1
+            ? throw new ProviderException(ProviderErrorCode.RateLimited, "Too many requests.", isTransient: true, retryAfter: TimeSpan.FromMilliseconds(10))
+            : Task.FromResult<ProviderSubmission>(new ProviderSubmission.Accepted("ok-" + n));
+        var flaky = new ScriptedProvider("flaky");
+        flaky.OnSubmit = (_, _, _) => throw new ProviderException(ProviderErrorCode.ServerError, "The service had an error (HTTP 502).", isTransient: true);
+        await using var app = new TasksApp().WithProvider(busy).WithProvider(flaky);
+        var userId = await app.CreateUserAsync();
+        using var events = new TaskEventLog(app.Events, userId);
+
+        var retried = (await app.Tasks.SubmitAsync(userId, Request("busy-then-ok"))).Id;
+        var ambiguous = (await app.Tasks.SubmitAsync(userId, Request("flaky"))).Id;
+
+        Assert.Equal(CutoutTaskState.Succeeded, (await events.WaitForFinalAsync(retried)).State);
+        Assert.Equal(2, busy.SubmitCalls);
+        var cost = Assert.Single(await app.CostEntriesAsync(retried));
+        Assert.Equal((3m, false), (cost.Amount, cost.Estimated)); // what the service reported
+
+        var failed = await events.WaitForFinalAsync(ambiguous);
+        Assert.Equal(CutoutTaskState.Failed, failed.State);
+        Assert.Contains("not sent again", failed.ErrorMessage);
+        Assert.Equal(1, flaky.SubmitCalls);
+    }
+
+    [Fact]
+    public async Task A_full_or_unwritable_data_directory_is_reported_to_the_user_not_swallowed()
+    {
+        await using var app = new TasksApp();
+        var userId = await app.CreateUserAsync();
+        // Where the store wants its folder there is a file: every write fails (as root, chmod would not stop us).
+        var assets = Path.Combine(app.DataDirectory, "assets");
+        if (Directory.Exists(assets)) Directory.Delete(assets, recursive: true);
+        await File.WriteAllTextAsync(assets, "in the way");
+
+        var refused = await Assert.ThrowsAsync<TaskRejectedException>(() => app.Tasks.SubmitAsync(userId, Request("local")));
+
+        Assert.Equal("StorageUnavailable", refused.Code);
+        Assert.Contains("could not store the image", refused.Message);
+        Assert.Equal(0, await app.DbAsync(db => db.Tasks.CountAsync()));
+    }
+
+    private static async Task<Guid> LeaveAsCrashedAsync(TasksApp app, string userId, string providerId, string? providerTaskId)
+    {
+        var queued = await app.Tasks.SubmitAsync(userId, Request(providerId));
+        var now = DateTimeOffset.UtcNow;
+        await app.DbAsync(async db =>
+        {
+            var row = await db.Tasks.SingleAsync(t => t.Id == queued.Id);
+            row.State = CutoutTaskState.Submitting;
+            row.ProviderTaskId = providerTaskId;
+            row.Attempts = 1;
+            row.SubmittedUtc = now.UtcDateTime;
+            row.LeaseOwner = "w-crashed";
+            row.LeaseUntilMs = now.AddMilliseconds(300).ToUnixTimeMilliseconds();
+            return await db.SaveChangesAsync();
+        });
+        return queued.Id;
+    }
+}
