@@ -1,0 +1,225 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using BlazorCutout.E2E.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace BlazorCutout.E2E.Studio;
+
+/// <summary>
+/// Issue #4's "done when": a new user drops three photos at once, watches three progress bars move and three cut-outs
+/// appear (local engine, for real), downloads one, reloads, and finds all three in History. Plus a file that only
+/// pretends to be an image, and the point tool.
+/// </summary>
+public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private const string Password = "Studio-Passw0rd!";
+    private static readonly string[] Photos = ["chelsea.png", "rocket.jpg", "coffee.png"];
+
+    // Records every data-state and data-progress each upload card goes through, so the test can assert that the
+    // bars moved (the sequence of states) without depending on timing.
+    private const string RecordCardStates = """
+        () => {
+            window.__cards = {};
+            const record = el => {
+                const name = el.dataset.file;
+                const c = window.__cards[name] ??= { states: [], progress: [] };
+                if (c.states[c.states.length - 1] !== el.dataset.state) c.states.push(el.dataset.state);
+                const p = Number(el.dataset.progress);
+                if (c.progress[c.progress.length - 1] !== p) c.progress.push(p);
+            };
+            new MutationObserver(mutations => {
+                for (const m of mutations) {
+                    const nodes = m.type === 'attributes' ? [m.target] : Array.from(m.addedNodes);
+                    for (const n of nodes) {
+                        if (!(n instanceof Element)) continue;
+                        if (n.matches('[data-testid=upload-card]')) record(n);
+                        n.querySelectorAll?.('[data-testid=upload-card]').forEach(record);
+                    }
+                }
+            }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state', 'data-progress'] });
+        }
+        """;
+
+    [Fact]
+    public async Task A_new_user_cuts_out_three_photos_at_once_downloads_one_and_finds_them_in_History()
+    {
+        var photos = Photos.Select(TestImage).ToArray();
+        var consoleErrors = new List<string>();
+        var page = await fixture.NewPageAsync(consoleErrors);
+        await RegisterAsync(page);
+
+        await page.EvaluateAsync(RecordCardStates);
+        await page.Locator("input#studio-files").SetInputFilesAsync(photos);
+
+        var cards = page.GetByTestId("upload-card");
+        await Expect(cards).ToHaveCountAsync(3);
+        foreach (var name in Photos)
+            await Expect(page.Locator($"[data-testid=upload-card][data-file='{name}']")).ToHaveAttributeAsync("data-state", "succeeded", new() { Timeout = 45_000 });
+
+        // Three bars moved: each card went through uploading and the task's states to the end, with rising progress.
+        var seen = JsonDocument.Parse(await page.EvaluateAsync<string>("() => JSON.stringify(window.__cards)")).RootElement;
+        foreach (var name in Photos)
+        {
+            var states = seen.GetProperty(name).GetProperty("states").EnumerateArray().Select(s => s.GetString()).ToList();
+            var progress = seen.GetProperty(name).GetProperty("progress").EnumerateArray().Select(p => p.GetDouble()).ToList();
+            Assert.True(states.Count >= 3, $"{name} went only through {string.Join(" → ", states)}");
+            Assert.Equal("succeeded", states[^1]);
+            Assert.Contains(states, s => s is "queued" or "submitting" or "processing" or "downloading");
+            Assert.True(progress.Distinct().Count() >= 3 && progress[^1] == 100, $"{name}'s bar: {string.Join(", ", progress)}");
+        }
+
+        // Three cut-outs: every card's thumbnail is now the result and has loaded.
+        foreach (var name in Photos)
+        {
+            var thumb = page.Locator($"[data-testid=upload-card][data-file='{name}'] [data-testid=card-thumb]");
+            await Expect(thumb).ToHaveAttributeAsync("src", new Regex("/assets/"));
+            await WaitLoadedAsync(thumb);
+        }
+
+        // The before/after view of the first finished one, over the checkerboard.
+        var view = page.GetByTestId("result-view");
+        await Expect(view).ToBeVisibleAsync();
+        await WaitLoadedAsync(view.GetByTestId("viewer-after"));
+        await WaitLoadedAsync(view.GetByTestId("viewer-before"));
+        await page.SetViewportSizeAsync(1280, 1500); // the layout scrolls inside its body: a taller window shows it all
+        await BrowserFixture.ScreenshotAsync(page, "studio-1-three-results");
+
+        // Drag the divider, then the mask toggle swaps the cut-out for the mask.
+        await Expect(view.GetByTestId("before-after")).ToHaveAttributeAsync("data-ready", "true");
+        var stage = view.Locator(".ba-stage");
+        var box = (await stage.BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(box.X + box.Width * 0.5f, box.Y + box.Height / 2);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(box.X + box.Width * 0.3f, box.Y + box.Height / 2, new() { Steps = 4 });
+        await page.Mouse.UpAsync();
+        Assert.Equal("30", (await view.Locator("input[type=range]").InputValueAsync()).Split('.')[0]);
+        await view.Locator(".ba-stage").ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.Screenshots, "studio-2-before-after.png") });
+        var cutoutSrc = await view.GetByTestId("viewer-after").GetAttributeAsync("src");
+        await view.GetByTestId("mask-toggle").ClickAsync();
+        await Expect(view.GetByTestId("viewer-after")).Not.ToHaveAttributeAsync("src", cutoutSrc!);
+        await Expect(view.GetByTestId("viewer-after")).ToHaveAttributeAsync("alt", "Mask");
+        await WaitLoadedAsync(view.GetByTestId("viewer-after"));
+        await view.Locator(".ba-stage").ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.Screenshots, "studio-3-mask.png") });
+        await view.GetByTestId("mask-toggle").ClickAsync();
+
+        // Download the cut-out: a real PNG.
+        var download = await page.RunAndWaitForDownloadAsync(() => view.GetByTestId("download-result").ClickAsync());
+        var saved = Path.Combine(Path.GetTempPath(), $"cutout-{Guid.NewGuid():N}.png");
+        await download.SaveAsAsync(saved);
+        var head = new byte[8];
+        await using (var file = File.OpenRead(saved))
+            Assert.Equal(8, await file.ReadAsync(head));
+        File.Delete(saved);
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, head);
+        Assert.EndsWith(".png", download.SuggestedFilename);
+
+        // Reload: the Studio starts empty again, and History lists the three tasks as done, with thumbnails.
+        await page.ReloadAsync();
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        await page.GetByRole(AriaRole.Link, new() { Name = "History" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "History" })).ToBeVisibleAsync();
+        var rows = page.GetByTestId("history-row");
+        await Expect(rows).ToHaveCountAsync(3);
+        await Expect(page.Locator("[data-testid=history-state][data-state=succeeded]")).ToHaveCountAsync(3);
+        foreach (var name in Photos)
+            await Expect(page.GetByTestId("history-grid")).ToContainTextAsync(name);
+        for (var i = 0; i < 3; i++)
+            await WaitLoadedAsync(page.GetByTestId("history-thumb").Nth(i));
+        await BrowserFixture.ScreenshotAsync(page, "history-1-three-tasks");
+
+        // The before/after view opens from History too.
+        await page.GetByTestId("history-view").First.ClickAsync();
+        var dialog = page.Locator(".rz-dialog");
+        await Expect(dialog.GetByTestId("result-view")).ToBeVisibleAsync();
+        await WaitLoadedAsync(dialog.GetByTestId("viewer-after"));
+        await BrowserFixture.ScreenshotAsync(page, "history-2-view-dialog");
+        await page.Keyboard.PressAsync("Escape");
+
+        await page.Context.CloseAsync();
+        Assert.Empty(consoleErrors); // CSP: the modules, blob: previews and asset images all load
+    }
+
+    [Fact]
+    public async Task A_text_file_named_like_a_photo_is_refused_on_its_own_card_next_to_a_good_one()
+    {
+        var page = await fixture.NewPageAsync();
+        await RegisterAsync(page);
+
+        // Dropped, through the page's drop handling (studio.js), not the input: a fake PNG and a real one.
+        var real = Convert.ToBase64String(await File.ReadAllBytesAsync(TestImage("rocket.jpg")));
+        await page.GetByTestId("drop-zone").EvaluateAsync("""
+            (zone, real) => {
+                const bytes = Uint8Array.from(atob(real), c => c.charCodeAt(0));
+                const dt = new DataTransfer();
+                dt.items.add(new File(['Meeting notes, not a picture.'], 'notes.png', { type: 'image/png' }));
+                dt.items.add(new File([bytes], 'rocket.jpg', { type: 'image/jpeg' }));
+                zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+            }
+            """, real);
+
+        var bad = page.Locator("[data-testid=upload-card][data-file='notes.png']");
+        await Expect(bad).ToHaveAttributeAsync("data-state", "rejected");
+        await Expect(bad.GetByTestId("card-error")).ToContainTextAsync("not an image");
+        await Expect(page.Locator("[data-testid=upload-card][data-file='rocket.jpg']")).ToHaveAttributeAsync("data-state", "succeeded", new() { Timeout = 30_000 });
+        await page.SetViewportSizeAsync(1280, 1100);
+        await BrowserFixture.ScreenshotAsync(page, "studio-4-bad-file");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Segment_by_points_sends_the_clicks_and_shows_the_result()
+    {
+        var page = await fixture.NewPageAsync();
+        await RegisterAsync(page);
+
+        await page.GetByTestId("mode-bar").GetByText("Segment by points").ClickAsync();
+        await Expect(page.GetByTestId("drop-zone")).ToContainTextAsync("place points");
+        await page.Locator("input#studio-files").SetInputFilesAsync(TestImage("chelsea.png"));
+
+        var canvas = page.GetByTestId("point-canvas");
+        await Expect(canvas).ToHaveAttributeAsync("data-ready", "true");
+        var box = (await canvas.BoundingBoxAsync())!;
+        await canvas.ClickAsync(new() { Position = new() { X = box.Width * 0.5f, Y = box.Height * 0.55f } });
+        await canvas.ClickAsync(new() { Position = new() { X = box.Width * 0.05f, Y = box.Height * 0.1f }, Button = MouseButton.Right });
+        await Expect(page.GetByTestId("point-count")).ToHaveTextAsync("1 on the subject · 1 off it");
+        await BrowserFixture.ScreenshotAsync(page, "studio-5-points");
+
+        await page.GetByTestId("submit-points").ClickAsync();
+        var card = page.GetByTestId("upload-card").First;
+        await Expect(card).ToHaveAttributeAsync("data-state", "succeeded", new() { Timeout = 30_000 });
+        await WaitLoadedAsync(page.GetByTestId("result-view").GetByTestId("viewer-after"));
+        await Expect(page.GetByTestId("result-view")).ToContainTextAsync("Segment by points");
+        await page.Context.CloseAsync();
+    }
+
+    private static async Task RegisterAsync(IPage page)
+    {
+        var email = $"studio-{Guid.NewGuid():N}@example.test";
+        await page.GotoAsync("/Account/Register");
+        await page.GetByLabel("E-mail").FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByLabel("Confirm password").FillAsync(Password);
+        await page.GetByTestId("register-submit").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Studio" })).ToBeVisibleAsync();
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        await Expect(page.GetByTestId("drop-zone")).ToBeVisibleAsync();
+        await page.Locator("[data-drop-ready=true]").WaitForAsync(); // studio.js is attached: drops, pastes and checks work
+    }
+
+    private static async Task WaitLoadedAsync(ILocator image) =>
+        await image.EvaluateAsync("""
+            img => new Promise((resolve, reject) => {
+                const check = () => img.complete ? (img.naturalWidth > 0 ? resolve(true) : reject(new Error('image failed: ' + img.src))) : setTimeout(check, 50);
+                check();
+            })
+            """);
+
+    private static string TestImage(string name)
+    {
+        var path = Path.Combine(RepoPaths.Root, "data", "test-images", name);
+        if (!File.Exists(path))
+            throw new FileNotFoundException("Run scripts/test-images.sh first (it fetches the engine tests' photos).", path);
+        return path;
+    }
+}

@@ -1,0 +1,224 @@
+using System.Globalization;
+using System.Security.Claims;
+using BlazorCutout.Providers;
+using BlazorCutout.Web.Shared;
+using BlazorCutout.Web.Tasks;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Radzen;
+using Radzen.Blazor;
+
+namespace BlazorCutout.Web.History;
+
+/// <summary>The user's tasks, paged on the server, filtered, and kept current by <see cref="ITaskEvents"/>.</summary>
+public sealed partial class HistoryPage
+{
+    [Inject] private ITaskService Tasks { get; set; } = default!;
+    [Inject] private ITaskEvents Events { get; set; } = default!;
+    [Inject] private DialogService Dialogs { get; set; } = default!;
+    [Inject] private NotificationService Notifications { get; set; } = default!;
+    [Inject] private TimeProvider Clock { get; set; } = default!;
+    [Inject] private ILogger<HistoryPage> Logger { get; set; } = default!;
+
+    [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    private RadzenDataGrid<TaskView> grid = default!;
+    private IReadOnlyList<TaskView>? page; // null until the first load: Radzen's grid calls LoadData on first render only then
+    private int total;
+    private bool loading;
+    private string userId = "";
+    private IDisposable? subscription;
+    private LoadDataArgs? lastArgs;
+    private bool reloadPending;
+
+    private CutoutTaskState? state;
+    private string? providerId;
+    private ProviderOperation? operation;
+    private DateTime? from;
+    private DateTime? to;
+
+    private static readonly object[] stateChoices = Enum.GetValues<CutoutTaskState>()
+        .Select(s => new { Text = TaskText.State(s), Value = (CutoutTaskState?)s }).ToArray<object>();
+    private static readonly object[] operationChoices = Enum.GetValues<ProviderOperation>()
+        .Select(o => new { Text = TaskText.Operation(o), Value = (ProviderOperation?)o }).ToArray<object>();
+    private object[] providerChoices = [];
+
+    private bool Filtered => state is not null || providerId is not null || operation is not null || from is not null || to is not null;
+
+    protected override async Task OnInitializedAsync()
+    {
+        var user = (await AuthenticationState).User;
+        userId = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
+        providerChoices = Tasks.Providers().Select(p => new { Text = p.Descriptor.DisplayName, Value = p.Descriptor.Id }).ToArray<object>();
+        if (userId.Length > 0)
+            subscription = Events.Subscribe(userId, OnTaskChangedAsync);
+    }
+
+    private TaskQuery Query(LoadDataArgs args) => new(
+        State: state,
+        ProviderId: providerId,
+        Operation: operation,
+        From: from is { } f ? DateOnly.FromDateTime(f) : null,
+        To: to is { } t ? DateOnly.FromDateTime(t) : null,
+        Skip: args.Skip ?? 0,
+        Take: args.Top ?? 10);
+
+    private async Task LoadAsync(LoadDataArgs args)
+    {
+        lastArgs = args;
+        loading = true;
+        try
+        {
+            var result = await Tasks.QueryAsync(userId, Query(args));
+            page = result.Items;
+            total = result.Total;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Logger.LogError(ex, "Loading the history failed");
+            Notifications.Notify(NotificationSeverity.Error, "The history could not be loaded", "Try again in a moment.");
+        }
+        finally
+        {
+            loading = false;
+        }
+    }
+
+    private async Task FilterAsync(Action set)
+    {
+        set();
+        await grid.FirstPage(true);
+    }
+
+    private async Task ResetAsync()
+    {
+        state = null;
+        providerId = null;
+        operation = null;
+        from = null;
+        to = null;
+        await grid.FirstPage(true);
+    }
+
+    private void RowRender(RowRenderEventArgs<TaskView> args)
+    {
+        args.Attributes!["data-task"] = args.Data.Id.ToString();
+        args.Attributes!["data-testid"] = "history-row";
+    }
+
+    private string When(DateTimeOffset at)
+    {
+        var utc = at.ToUniversalTime();
+        return utc.Date == Clock.GetUtcNow().Date
+            ? "Today " + utc.ToString("HH:mm:ss", CultureInfo.InvariantCulture)
+            : utc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+    }
+
+    // ---- live updates ----
+
+    private Task OnTaskChangedAsync(TaskChanged change) => InvokeAsync(async () =>
+    {
+        var index = IndexOf(change.TaskId);
+        if (index < 0)
+        {
+            // A task this page does not show yet (started elsewhere, or a retry): the first page gains it.
+            if ((lastArgs?.Skip ?? 0) == 0)
+                await ReloadSoonAsync();
+            return;
+        }
+        var current = page![index];
+        if (current.State.IsFinal() && !change.State.IsFinal())
+            return;
+        Replace(index, current with { State = change.State, Progress = change.Progress, ErrorMessage = change.ErrorMessage ?? current.ErrorMessage });
+        if (change.State.IsFinal() && await Tasks.GetAsync(userId, change.TaskId) is { } fresh)
+        {
+            index = IndexOf(change.TaskId);
+            if (index >= 0)
+                Replace(index, fresh);
+        }
+        StateHasChanged();
+    });
+
+    private int IndexOf(Guid id)
+    {
+        for (var i = 0; i < (page?.Count ?? 0); i++)
+            if (page![i].Id == id)
+                return i;
+        return -1;
+    }
+
+    private void Replace(int index, TaskView view)
+    {
+        var copy = page!.ToArray();
+        copy[index] = view;
+        page = copy;
+    }
+
+    /// <summary>Coalesces a burst of new tasks (three files dropped at once) into one reload.</summary>
+    private async Task ReloadSoonAsync()
+    {
+        if (reloadPending)
+            return;
+        reloadPending = true;
+        await Task.Delay(300);
+        reloadPending = false;
+        if (lastArgs is not null)
+        {
+            await LoadAsync(lastArgs);
+            StateHasChanged();
+        }
+    }
+
+    // ---- actions ----
+
+    private async Task OpenAsync(TaskView task)
+    {
+        if (task.State != CutoutTaskState.Succeeded)
+            return;
+        await Dialogs.OpenAsync(task.Source.FileName, _ => builder =>
+        {
+            builder.OpenComponent<TaskResultView>(0);
+            builder.AddComponentParameter(1, nameof(TaskResultView.Task), task);
+            builder.CloseComponent();
+        }, new DialogOptions { Width = "min(960px, 96vw)", CloseDialogOnOverlayClick = true, Draggable = false, Resizable = false, CssClass = "result-dialog" });
+    }
+
+    private async Task CancelAsync(TaskView task)
+    {
+        if (!await Tasks.CancelAsync(userId, task.Id))
+            Notifications.Notify(NotificationSeverity.Info, "Nothing to cancel", "The task had already finished.");
+        await grid.Reload();
+    }
+
+    private async Task RetryAsync(TaskView task)
+    {
+        try
+        {
+            if (await Tasks.RetryAsync(userId, task.Id) is not null)
+                Notifications.Notify(NotificationSeverity.Success, "Retrying", $"{task.Source.FileName} was queued again as a new task.");
+        }
+        catch (TaskRejectedException ex)
+        {
+            Notifications.Notify(NotificationSeverity.Warning, "Cannot retry", ex.Message);
+        }
+        await grid.FirstPage(true);
+    }
+
+    private async Task DeleteAsync(TaskView task)
+    {
+        var confirmed = await Dialogs.Confirm(
+            $"Delete the task for “{task.Source.FileName}” and its images? This cannot be undone.", "Delete task",
+            new ConfirmOptions { OkButtonText = "Delete", CancelButtonText = "Keep" });
+        if (confirmed != true)
+            return;
+        if (await Tasks.DeleteAsync(userId, task.Id))
+            Notifications.Notify(NotificationSeverity.Success, "Deleted", task.Source.FileName);
+        // Stay on this page unless it just became empty.
+        if (page?.Count == 1 && (lastArgs?.Skip ?? 0) > 0)
+            await grid.FirstPage(true);
+        else
+            await grid.Reload();
+    }
+
+    public void Dispose() => subscription?.Dispose();
+}

@@ -1,0 +1,119 @@
+using System.Globalization;
+using BlazorCutout.Engine;
+using BlazorCutout.Providers;
+using BlazorCutout.Web.Tasks;
+using Radzen;
+
+namespace BlazorCutout.Web.Shared;
+
+/// <summary>How tasks, operations and sizes read on screen: one place, so the Studio and History say the same thing.</summary>
+public static class TaskText
+{
+    public static string Operation(ProviderOperation operation) => operation switch
+    {
+        ProviderOperation.RemoveBackground => "Remove background",
+        ProviderOperation.SegmentByPoints => "Segment by points",
+        ProviderOperation.SegmentByText => "Segment by text",
+        ProviderOperation.GenerateBackground => "New background",
+        _ => operation.ToString(),
+    };
+
+    public static string OperationShort(ProviderOperation operation) => operation switch
+    {
+        ProviderOperation.RemoveBackground => "Cut-out",
+        ProviderOperation.SegmentByPoints => "Points",
+        ProviderOperation.SegmentByText => "Text",
+        ProviderOperation.GenerateBackground => "AI background",
+        _ => operation.ToString(),
+    };
+
+    public static string State(CutoutTaskState state, int? progress = null) => state switch
+    {
+        CutoutTaskState.Queued => "Queued",
+        CutoutTaskState.Submitting => "Sending to the provider…",
+        CutoutTaskState.Processing => progress is { } p ? $"Processing · {p}%" : "Processing…",
+        CutoutTaskState.Downloading => "Saving the result…",
+        CutoutTaskState.Succeeded => "Done",
+        CutoutTaskState.Failed => "Failed",
+        CutoutTaskState.Canceled => "Canceled",
+        _ => state.ToString(),
+    };
+
+    /// <summary>The bar's value: the provider's percentage while processing, otherwise a step that shows where the task is.</summary>
+    public static double ProgressValue(CutoutTaskState state, int? progress) => state switch
+    {
+        CutoutTaskState.Queued => 5,
+        CutoutTaskState.Submitting => 15,
+        CutoutTaskState.Processing => Math.Clamp(20 + (progress ?? 0) * 0.7, 20, 90),
+        CutoutTaskState.Downloading => 92,
+        _ => 100,
+    };
+
+    public static BadgeStyle Badge(CutoutTaskState state) => state switch
+    {
+        CutoutTaskState.Succeeded => BadgeStyle.Success,
+        CutoutTaskState.Failed => BadgeStyle.Danger,
+        CutoutTaskState.Canceled => BadgeStyle.Light,
+        CutoutTaskState.Queued => BadgeStyle.Secondary,
+        _ => BadgeStyle.Info,
+    };
+
+    public static ProgressBarStyle Bar(CutoutTaskState state) => state switch
+    {
+        CutoutTaskState.Succeeded => ProgressBarStyle.Success,
+        CutoutTaskState.Failed => ProgressBarStyle.Danger,
+        CutoutTaskState.Canceled => ProgressBarStyle.Light,
+        _ => ProgressBarStyle.Primary,
+    };
+
+    public static string Bytes(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => (bytes / 1024.0).ToString("0.#", CultureInfo.InvariantCulture) + " KB",
+        _ => (bytes / (1024.0 * 1024.0)).ToString("0.#", CultureInfo.InvariantCulture) + " MB",
+    };
+
+    public static string Cost(TaskView task)
+    {
+        if (task.Cost is not { } cost)
+            return task.State.IsFinal() ? "–" : "…";
+        if (cost == 0)
+            return "Free";
+        var text = $"{cost.ToString("0.##", CultureInfo.InvariantCulture)} {task.CostUnit}".Trim();
+        return task.CostEstimated ? "≈ " + text : text;
+    }
+
+    public static string Price(ProviderDescriptor descriptor, ProviderOperation operation)
+    {
+        var estimate = descriptor.Prices.Estimate(operation);
+        return estimate.Amount == 0 ? "Free" : $"{estimate.Amount.ToString("0.##", CultureInfo.InvariantCulture)} {estimate.Unit} per image";
+    }
+
+    public static string Duration(TimeSpan? duration) => duration switch
+    {
+        null => "",
+        { TotalSeconds: < 60 } d => d.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s",
+        { } d => $"{(int)d.TotalMinutes} min {d.Seconds} s",
+    };
+
+    public static string Format(OutputFormat format) => format.ToString().ToUpperInvariant();
+
+    public static string Output(OutputKind kind) => kind switch
+    {
+        OutputKind.ImageAndMask => "Image + mask",
+        OutputKind.Mask => "Mask only",
+        _ => "Image",
+    };
+
+    public static string Subject(SubjectType type) => type switch
+    {
+        SubjectType.Auto => "Auto",
+        _ => type.ToString(),
+    };
+
+    /// <summary>The result to show first: the image, else the mask.</summary>
+    public static TaskAssetView? MainResult(TaskView task) =>
+        task.Results.FirstOrDefault(r => r.Role == TaskAssetRole.Result) ?? task.Results.FirstOrDefault(r => r.Role == TaskAssetRole.Mask);
+
+    public static TaskAssetView? Mask(TaskView task) => task.Results.FirstOrDefault(r => r.Role == TaskAssetRole.Mask);
+}

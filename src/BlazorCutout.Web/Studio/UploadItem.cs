@@ -1,0 +1,113 @@
+using BlazorCutout.Web.Shared;
+using BlazorCutout.Web.Tasks;
+
+namespace BlazorCutout.Web.Studio;
+
+public enum UploadPhase { Checking, Reading, Rejected, Submitted }
+
+/// <summary>One file on the Studio's table: from the moment it is chosen, through upload and the task's life, to its result.</summary>
+public sealed class UploadItem
+{
+    public Guid LocalId { get; } = Guid.NewGuid();
+    public required string FileName { get; init; }
+    public long Size { get; set; }
+    public int Width { get; set; }
+    public int Height { get; set; }
+    /// <summary>A blob: URL of the local file (instant preview), until the task's own thumbnail is known.</summary>
+    public string? PreviewUrl { get; set; }
+
+    public UploadPhase Phase { get; private set; } = UploadPhase.Checking;
+    /// <summary>0..1 while the bytes travel from the browser.</summary>
+    public double ReadProgress { get; set; }
+    public string? Error { get; private set; }
+
+    public TaskView? Task { get; private set; }
+    public CutoutTaskState? State { get; private set; }
+    public int? Progress { get; private set; }
+    private DateTimeOffset lastChange = DateTimeOffset.MinValue;
+
+    /// <summary>The bytes, kept when the server refused the file before any task existed, so Retry can send it again.</summary>
+    public IncomingImage? Retained { get; private set; }
+
+    public bool IsRunning => Phase is UploadPhase.Checking or UploadPhase.Reading || (Phase == UploadPhase.Submitted && State is { } s && !s.IsFinal());
+    public bool Succeeded => State == CutoutTaskState.Succeeded && Task is not null;
+    public bool CanRetry => (Phase == UploadPhase.Rejected && Retained is not null)
+        || (Phase == UploadPhase.Submitted && State is CutoutTaskState.Failed or CutoutTaskState.Canceled);
+    public bool CanCancel => Phase == UploadPhase.Submitted && State is { } s && !s.IsFinal();
+
+    /// <summary>A short machine-readable state for styling and tests: checking, uploading, rejected, queued … succeeded.</summary>
+    public string StateKey => Phase switch
+    {
+        UploadPhase.Checking => "checking",
+        UploadPhase.Reading => "uploading",
+        UploadPhase.Rejected => "rejected",
+        _ => (State ?? CutoutTaskState.Queued).ToString().ToLowerInvariant(),
+    };
+
+    public string StatusText => Phase switch
+    {
+        UploadPhase.Checking => "Checking…",
+        UploadPhase.Reading => ReadProgress > 0 ? $"Uploading · {ReadProgress:P0}" : "Uploading…",
+        UploadPhase.Rejected => "Not sent",
+        _ => TaskText.State(State ?? CutoutTaskState.Queued, Progress),
+    };
+
+    /// <summary>0..100 for the progress bar: uploading fills the first tenth, the task the rest.</summary>
+    public double BarValue => Phase switch
+    {
+        UploadPhase.Checking => 0,
+        UploadPhase.Reading => Math.Round(ReadProgress * 10, 1),
+        UploadPhase.Rejected => 100,
+        _ => Math.Max(10, TaskText.ProgressValue(State ?? CutoutTaskState.Queued, Progress)),
+    };
+
+    public string? ThumbnailUrl =>
+        (Succeeded ? TaskText.MainResult(Task!)?.ThumbnailUrl : null) ?? PreviewUrl ?? Task?.Source.ThumbnailUrl;
+
+    public void StartReading()
+    {
+        Phase = UploadPhase.Reading;
+        Error = null;
+    }
+
+    public void Reject(string message, IncomingImage? retained = null)
+    {
+        Phase = UploadPhase.Rejected;
+        Error = message;
+        Retained = retained;
+    }
+
+    /// <summary>The task as the service last described it (after submission, a retry or a final refresh).</summary>
+    public void Attach(TaskView view)
+    {
+        var newTask = Task?.Id != view.Id;
+        Task = view;
+        Phase = UploadPhase.Submitted;
+        Retained = null;
+        if (newTask || !(State?.IsFinal() ?? false) || view.State.IsFinal())
+        {
+            State = view.State;
+            Progress = view.Progress;
+            Error = view.State is CutoutTaskState.Failed ? view.ErrorMessage ?? "The task failed." : null;
+        }
+        if (newTask)
+            lastChange = DateTimeOffset.MinValue;
+        if (Width == 0 && view.Source.Width > 0)
+        {
+            Width = view.Source.Width;
+            Height = view.Source.Height;
+        }
+    }
+
+    /// <summary>A live change; older or post-final changes are ignored (events may race with the submit's answer).</summary>
+    public bool Apply(TaskChanged change)
+    {
+        if (Task?.Id != change.TaskId || change.At < lastChange || (State?.IsFinal() ?? false) && !change.State.IsFinal())
+            return false;
+        lastChange = change.At;
+        State = change.State;
+        Progress = change.Progress;
+        Error = change.State == CutoutTaskState.Failed ? change.ErrorMessage ?? "The task failed." : null;
+        return true;
+    }
+}
