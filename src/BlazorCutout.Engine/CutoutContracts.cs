@@ -86,8 +86,13 @@ public sealed class CutoutException(CutoutErrorCode code, string message, Except
 
 public sealed record ImageProbe(string Format, int Width, int Height, long Bytes);
 
+/// <summary>What <see cref="ICutoutEngine.Probe"/> accepts; the local provider announces exactly these to the UI.</summary>
+public sealed record EngineLimits(long MaxBytes, int MaxPixelsPerSide, IReadOnlySet<string> Formats);
+
 public interface ICutoutEngine
 {
+    EngineLimits Limits { get; }
+
     /// <summary>Reads format and dimensions from the header only, enforcing the configured limits (a decompression bomb is refused here).</summary>
     ImageProbe Probe(ReadOnlySpan<byte> image);
 

@@ -33,6 +33,8 @@ public sealed class CutoutEngine : ICutoutEngine, IDisposable
 
     public EngineOptions Options => _cfg;
 
+    public EngineLimits Limits => new(_cfg.MaxBytes, _cfg.MaxPixelsPerSide, ImageIO.SupportedFormats);
+
     /// <summary>ONNX Runtime version once the model is loaded.</summary>
     public string? RuntimeVersion => _segmenter?.RuntimeVersion;
 

@@ -17,6 +17,8 @@ internal static unsafe class ImageIO
         ("jpeg", "jpeg"), ("png", "png"), ("webp", "webp"), ("tiff", "tiff"), ("gif", "gif"), ("heif", "heif"),
     ];
 
+    public static IReadOnlySet<string> SupportedFormats { get; } = Supported.Select(s => s.Format).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
     public static void EnsureLoaded(EngineOptions cfg)
     {
         if (s_ready) return;

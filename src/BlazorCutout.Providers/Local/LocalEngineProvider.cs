@@ -38,9 +38,9 @@ public sealed class LocalEngineProvider : ICutoutProvider
             },
             Limits = new ProviderLimits
             {
-                MaxBytes = _options.MaxBytes,
-                MaxPixelsPerSide = _options.MaxPixelsPerSide,
-                AcceptedFormats = new HashSet<string>(_options.AcceptedFormats, StringComparer.OrdinalIgnoreCase),
+                MaxBytes = engine.Limits.MaxBytes,
+                MaxPixelsPerSide = engine.Limits.MaxPixelsPerSide,
+                AcceptedFormats = engine.Limits.Formats,
             },
             Rate = ProviderRate.Unlimited(Math.Max(1, _options.Concurrency)),
             Polling = PollCadence.None,

@@ -9,8 +9,5 @@ public sealed class LocalProviderOptions
     public string DisplayName { get; set; } = "Local engine";
     /// <summary>Jobs run at once; each inference takes most of the machine, so one per two cores is plenty.</summary>
     public int Concurrency { get; set; } = 1;
-    public long MaxBytes { get; set; } = 50L * 1024 * 1024;
-    /// <summary>The engine enforces its own limits in Probe as well; this one is what the UI announces.</summary>
-    public int MaxPixelsPerSide { get; set; } = 8192;
-    public List<string> AcceptedFormats { get; set; } = ["png", "jpeg", "webp", "bmp", "tiff"];
+    // Size, pixel and format limits are the engine's own (BlazorCutout:Engine), announced through ICutoutEngine.Limits.
 }

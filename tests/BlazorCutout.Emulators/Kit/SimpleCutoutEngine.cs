@@ -11,6 +11,8 @@ namespace BlazorCutout.Emulators.Kit;
 /// </summary>
 public sealed class SimpleCutoutEngine : ICutoutEngine
 {
+    public EngineLimits Limits { get; } = new(20L * 1024 * 1024, 4096, new HashSet<string> { "png", "jpeg" });
+
     public ImageProbe Probe(ReadOnlySpan<byte> image)
     {
         if (image.IsEmpty) throw new CutoutException(CutoutErrorCode.Empty, "The file is empty.");

@@ -219,13 +219,16 @@ public class RegistryAndDiTests
         using var sp = Services(new()
         {
             ["Providers:Local:Enabled"] = "false",
-            ["Providers:Local:MaxPixelsPerSide"] = "2048",
             ["Security:UrlGuard:AllowHttp"] = "true",
             ["Security:UrlGuard:MaxRedirects"] = "1",
         });
         var local = sp.GetRequiredService<ProviderRegistry>().Get("local");
         Assert.False(local.GetAvailability().IsAvailable);
-        Assert.Equal(2048, local.Descriptor.Limits.MaxPixelsPerSide);
+        // Limits are the engine's own, never a second copy in the provider's settings.
+        var engineLimits = sp.GetRequiredService<ICutoutEngine>().Limits;
+        Assert.Equal(engineLimits.MaxPixelsPerSide, local.Descriptor.Limits.MaxPixelsPerSide);
+        Assert.Equal(engineLimits.MaxBytes, local.Descriptor.Limits.MaxBytes);
+        Assert.True(engineLimits.Formats.SetEquals(local.Descriptor.Limits.AcceptedFormats));
         var guard = sp.GetRequiredService<UrlGuard>().Options;
         Assert.True(guard.AllowHttp);
         Assert.Equal(1, guard.MaxRedirects);

@@ -11,6 +11,8 @@ public sealed class FakeEngine : ICutoutEngine
     public CutoutRequest? LastRequest { get; private set; }
     public CutoutException? Throw { get; set; }
 
+    public EngineLimits Limits { get; set; } = new(12L * 1024 * 1024, 2048, new HashSet<string> { "png", "jpeg", "webp" });
+
     public ImageProbe Probe(ReadOnlySpan<byte> image) => new("png", 10, 10, image.Length);
 
     public Task<CutoutResult> CutOutAsync(CutoutRequest request, CancellationToken cancellationToken = default)
