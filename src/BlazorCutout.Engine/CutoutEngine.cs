@@ -9,7 +9,7 @@ namespace BlazorCutout.Engine;
 /// model session, loaded lazily on first use). Requests beyond <see cref="EngineOptions.MaxConcurrency"/> wait in a
 /// bounded queue; beyond <see cref="EngineOptions.MaxQueue"/> waiting they are refused with <see cref="CutoutErrorCode.Busy"/>.
 /// </summary>
-public sealed class CutoutEngine : ICutoutEngine, IDisposable
+public sealed class CutoutEngine : ICutoutEngine, IImageThumbnailer, IDisposable
 {
     /// <summary>Alpha at or above this is treated as opaque (no colour estimation needed).</summary>
     private const float Opaque = 254.5f / 255f;
@@ -52,6 +52,16 @@ public sealed class CutoutEngine : ICutoutEngine, IDisposable
         return ImageIO.Probe(image, _cfg);
     }
 
+    public ImageThumbnail Thumbnail(ReadOnlySpan<byte> image, int maxSide)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSide, 1);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ImageIO.EnsureLoaded(_cfg);
+        var probe = ImageIO.Probe(image, _cfg);
+        var (bytes, w, h) = ImageIO.Thumbnail(image, probe, maxSide, _cfg.ThumbnailQuality);
+        return new ImageThumbnail(bytes, "image/webp", w, h);
+    }
+
     public async Task<CutoutResult> CutOutAsync(CutoutRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -78,7 +88,14 @@ public sealed class CutoutEngine : ICutoutEngine, IDisposable
                 return await Task.Run(() =>
                 {
                     try { return Process(request.Image, options, plan, probe, total, cancellationToken); }
-                    finally { ReleaseMemory(probe); }
+                    finally
+                    {
+                        // Large managed buffers (the decoded image, matte, output) go now, so garbage does not pile up
+                        // between back-to-back requests (~5 ms); glibc's free lists are trimmed once idle.
+                        if (_cfg.TrimNativeMemory && (long)probe.Width * probe.Height >= 2_000_000)
+                            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
+                        ScheduleRelease();
+                    }
                 }, cancellationToken).ConfigureAwait(false);
             }
             finally { _slots.Release(); }
@@ -86,14 +103,41 @@ public sealed class CutoutEngine : ICutoutEngine, IDisposable
         finally { Interlocked.Decrement(ref _waiting); }
     }
 
-    /// <summary>After a large image, give its buffers back (managed LOH garbage, then glibc's free lists).</summary>
-    private void ReleaseMemory(ImageProbe probe)
+    /// <summary>
+    /// Once the engine has been idle for <see cref="IdleReleaseDelay"/>, give the last requests' buffers back (managed
+    /// LOH garbage, then glibc's free lists). Not after every request: malloc_trim of a 12 MP request's freed memory
+    /// costs ~50 ms, and the next request then page-faults the same memory back in; back-to-back requests reuse it.
+    /// </summary>
+    private void ScheduleRelease()
     {
         if (!_cfg.TrimNativeMemory) return;
-        if ((long)probe.Width * probe.Height >= 2_000_000)
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
-        Native.NativeMemory.Trim();
+        long generation = Interlocked.Increment(ref _releaseGeneration);
+        _ = Task.Delay(IdleReleaseDelay).ContinueWith(_ =>
+        {
+            // A later request will schedule its own release; a running one holds a slot.
+            if (Volatile.Read(ref _releaseGeneration) != generation || _disposed) return;
+            try
+            {
+                if (!_slots.Wait(0)) return;
+            }
+            catch (ObjectDisposedException) { return; }
+            try
+            {
+                var sw = Stopwatch.StartNew();
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
+                Native.NativeMemory.Trim();
+                StepTrace.Note($"idle release {sw.Elapsed.TotalMilliseconds:0} ms");
+            }
+            finally
+            {
+                try { _slots.Release(); } catch (ObjectDisposedException) { }
+            }
+        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
+
+    /// <summary>Idle time after the last request before its memory is released (see <see cref="ScheduleRelease"/>).</summary>
+    internal static readonly TimeSpan IdleReleaseDelay = TimeSpan.FromMilliseconds(750);
+    private long _releaseGeneration;
 
     private sealed record Plan((byte R, byte G, byte B)? Color);
 
@@ -139,192 +183,161 @@ public sealed class CutoutEngine : ICutoutEngine, IDisposable
         var trace = new StepTrace();
         var sw = Stopwatch.StartNew();
 
-        // 1. Decode at full resolution, and derive the working resolution (long side <= WorkingMaxSide).
-        var src = ImageIO.Decode(encoded);
-        int W = src.Width, H = src.Height;
-        trace.Mark("decode");
+        // 1. Working resolution (long side <= WorkingMaxSide) from the header's size (EXIF rotation applied).
+        int W = probe.Width, H = probe.Height;
         double ws = Math.Min(1.0, (double)_cfg.WorkingMaxSide / Math.Max(W, H));
         int ww = Math.Max(1, (int)Math.Round(W * ws)), wh = Math.Max(1, (int)Math.Round(H * ws));
         bool full = ww == W && wh == H;
-        var work = full ? src.Pixels : ImageIO.Resize(src.Pixels, W, H, 3, ww, wh);
-        trace.Mark("resize to working");
-
-        // 2. Model input: N x N, planar, normalised.
-        int n = segmenter.InputSize;
-        var input = ImageIO.Resize(work, ww, wh, 3, n, n);
-        var tensor = GC.AllocateUninitializedArray<float>(3 * n * n, pinned: true);
-        Normalise(input, tensor, n * n);
-        trace.Mark("model input");
-        var decode = sw.Elapsed;
-        ct.ThrowIfCancellationRequested();
-
-        // 3. Inference (or the matte of the same bytes from a recent request: point clicks re-submit the same image).
-        sw.Restart();
-        var key = _cfg.MatteCacheEntries > 0 ? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(encoded.Span)) : null;
-        var matte = key is not null && _matteCache.TryGet(key) is { } cached ? (float[])cached.Clone() : null;
-        if (matte is null)
+        // A large JPEG is decoded twice: shrunk on load (in the DCT, several times faster) for the working copy and the
+        // model input, and at full resolution for the output on another thread, overlapping the model input and
+        // inference; the full-resolution pixels are first needed after inference.
+        int shrink = full ? 1 : ImageIO.JpegShrinkFor(encoded.Span, W, H, ww, wh);
+        RgbImage? src = null;
+        Task<RgbImage>? fullDecode = null;
+        byte[] work;
+        try
         {
-            matte = segmenter.Run(tensor);
-            if (key is not null) _matteCache.Add(key, (float[])matte.Clone());
-        }
-        var inference = sw.Elapsed;
-        trace.Mark("inference");
-        sw.Restart();
-        if (_cfg.NormalizeOutputMinMax) MinMax(matte);
-        else Clamp01(matte);
-
-        // 4. Matte at working resolution; point refinement there (it works on a <= 512 px copy anyway).
-        var alphaWork = ImageIO.Resize(matte, n, n, ww, wh);
-        Clamp01(alphaWork);
-        if (o.PositivePoints.Count + o.NegativePoints.Count > 0)
-            alphaWork = ImagingOps.Refine(work, alphaWork, ww, wh, o.PositivePoints, o.NegativePoints);
-        trace.Mark("matte + refinement");
-
-        // 5. Matte at full resolution as bytes (libvips upsamples); the mask options run on floats in source pixels.
-        var alpha = full ? ToBytes(alphaWork) : MatteUpsampler.Bilinear(alphaWork, ww, wh, W, H);
-        var mask = o.Mask ?? new MaskOptions();
-        if (!ImagingOps.IsDefault(mask))
-        {
-            var f = new float[alpha.Length];
-            for (int i = 0; i < f.Length; i++) f[i] = alpha[i] * (1f / 255f);
-            alpha = ToBytes(ImagingOps.PostProcessMask(f, W, H, mask));
-        }
-        trace.Mark("full-res matte");
-        ct.ThrowIfCancellationRequested();
-
-        // 6. Subject rectangle and crop.
-        var fgRect = ByteBounds(alpha, W, H, 128);
-        var rect = new PixelRect(0, 0, W, H);
-        if (o.Crop && fgRect.Width > 0) rect = ImagingOps.WithMargin(fgRect, o.CropMargin, W, H);
-
-        // 7. Output pixels.
-        byte[]? image = null, maskPng = null;
-        TimeSpan encodeTime = TimeSpan.Zero, post;
-        if (o.Output != OutputKind.Mask)
-        {
-            // Foreground colour is estimated at working resolution (only the soft band changes); at full resolution the
-            // band pixels get the upsampled difference (estimate - original), so opaque pixels keep their exact colours.
-            var fgWork = ImagingOps.EstimateForeground(work, alphaWork, ww, wh);
-            trace.Mark("foreground estimate");
-            byte[]? background = null;
-            if (o.BackgroundImage is { Length: > 0 } bgBytes)
+            if (shrink > 1)
             {
-                var bg = ImageIO.Decode(bgBytes, "background image");
-                var fill = BlazorCutout.Engine.Imaging.Compositing.FillCropRect(bg.Width, bg.Height, rect.Width, rect.Height);
-                var scaled = ImageIO.Resize(bg.Pixels, bg.Width, bg.Height, 3, fill.ScaledWidth, fill.ScaledHeight);
-                background = BlazorCutout.Engine.Imaging.Compositing.Crop(scaled, fill.ScaledWidth, fill.ScaledHeight, fill.Crop);
-                trace.Mark("background image");
+                fullDecode = Task.Run(() => ImageIO.Decode(encoded));
+                var small = ImageIO.Decode(encoded, jpegShrink: shrink);
+                trace.Mark("decode (shrink-on-load)");
+                work = small.Width == ww && small.Height == wh ? small.Pixels : ImageIO.Resize(small.Pixels, small.Width, small.Height, 3, ww, wh);
             }
-            var color = background is null ? plan.Color ?? (o.Format == OutputFormat.Jpg ? ((byte)255, (byte)255, (byte)255) : null) : null;
-            var (pixels, bands) = Compose(src, alpha, rect, full ? null : fgWork, full ? fgWork : null, work, ww, wh, color, background);
-            trace.Mark("compose");
+            else
+            {
+                src = ImageIO.Decode(encoded);
+                if (src.Width != W || src.Height != H) throw SizeMismatch(src, probe);
+                trace.Mark("decode");
+                work = full ? src.Pixels : ImageIO.Resize(src.Pixels, W, H, 3, ww, wh);
+            }
+            trace.Mark("resize to working");
+
+            // 2. Model input: N x N, planar, normalised.
+            int n = segmenter.InputSize;
+            var input = ImageIO.Resize(work, ww, wh, 3, n, n);
+            var tensor = GC.AllocateUninitializedArray<float>(3 * n * n, pinned: true);
+            Normalise(input, tensor, n * n);
+            trace.Mark("model input");
+            var decode = sw.Elapsed;
             ct.ThrowIfCancellationRequested();
-            post = sw.Elapsed;
+
+            // 3. Inference (or the matte of the same bytes from a recent request: point clicks re-submit the same image).
             sw.Restart();
-            image = ImageIO.EncodeImage(pixels, rect.Width, rect.Height, bands, o.Format, _cfg);
-            encodeTime += sw.Elapsed;
-            trace.Mark("encode");
-        }
-        else post = sw.Elapsed;
-
-        if (o.Output != OutputKind.Image)
-        {
-            sw.Restart();
-            var m = rect.Width == W && rect.Height == H ? alpha : new byte[rect.Width * rect.Height];
-            if (!ReferenceEquals(m, alpha))
-                for (int y = 0; y < rect.Height; y++)
-                    alpha.AsSpan((rect.Y + y) * W + rect.X, rect.Width).CopyTo(m.AsSpan(y * rect.Width));
-            maskPng = ImageIO.EncodeImage(m, rect.Width, rect.Height, 1, OutputFormat.Png, _cfg);
-            encodeTime += sw.Elapsed;
-            trace.Mark("mask encode");
-        }
-        trace.Report(W, H);
-
-        return new CutoutResult
-        {
-            Image = image,
-            ImageContentType = image is null ? null : ImageIO.ContentType(o.Format),
-            Mask = maskPng,
-            Foreground = fgRect,
-            SourceWidth = W,
-            SourceHeight = H,
-            Width = rect.Width,
-            Height = rect.Height,
-            Timings = new CutoutTimings(decode, inference, post, encodeTime, total.Elapsed),
-        };
-    }
-
-    /// <summary>
-    /// One pass over the output rectangle, rows in parallel: foreground colour (source, or source + upsampled
-    /// correction in the soft band), then either straight RGBA or a blend over a colour / background image (RGB).
-    /// </summary>
-    private static (byte[] Pixels, int Bands) Compose(RgbImage src, byte[] alpha, PixelRect rect, byte[]? fgWork,
-        byte[]? fgFull, byte[] work, int ww, int wh, (byte R, byte G, byte B)? color, byte[]? background)
-    {
-        int W = src.Width, H = src.Height, rw = rect.Width, rh = rect.Height;
-        int bands = color is null && background is null ? 4 : 3;
-        var result = GC.AllocateUninitializedArray<byte>(checked(rw * rh * bands));
-        var s = src.Pixels;
-        float sx = (float)ww / W, sy = (float)wh / H;
-        var (cr, cg, cb) = color ?? (0, 0, 0);
-        Parallel.For(0, rh, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(Environment.ProcessorCount, 4) }, y =>
-        {
-            int yy = rect.Y + y;
-            Span<byte> fg = stackalloc byte[3];
-            // vertical interpolation terms are constant along the row
-            float fy = Math.Clamp((yy + 0.5f) * sy - 0.5f, 0, wh - 1);
-            int y0 = (int)fy, y1 = Math.Min(y0 + 1, wh - 1);
-            float ty = fy - y0;
-            int dRow = y * rw * bands;
-            for (int x = 0; x < rw; x++)
+            var key = _cfg.MatteCacheEntries > 0 ? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(encoded.Span)) : null;
+            var matte = key is not null && _matteCache.TryGet(key) is { } cached ? (float[])cached.Clone() : null;
+            if (matte is null)
             {
-                int xx = rect.X + x, si = yy * W + xx, s3 = si * 3;
-                int a = alpha[si];
-                if (a == 255 || a == 0 || (fgWork is null && fgFull is null))
-                {
-                    fg[0] = s[s3]; fg[1] = s[s3 + 1]; fg[2] = s[s3 + 2];
-                }
-                else if (fgFull is not null)
-                {
-                    fg[0] = fgFull[s3]; fg[1] = fgFull[s3 + 1]; fg[2] = fgFull[s3 + 2];
-                }
-                else
-                {
-                    float fx = Math.Clamp((xx + 0.5f) * sx - 0.5f, 0, ww - 1);
-                    int x0 = (int)fx, x1 = Math.Min(x0 + 1, ww - 1);
-                    float tx = fx - x0;
-                    int i00 = (y0 * ww + x0) * 3, i01 = (y0 * ww + x1) * 3, i10 = (y1 * ww + x0) * 3, i11 = (y1 * ww + x1) * 3;
-                    for (int c = 0; c < 3; c++)
-                    {
-                        float d00 = fgWork![i00 + c] - work[i00 + c], d01 = fgWork[i01 + c] - work[i01 + c];
-                        float d10 = fgWork[i10 + c] - work[i10 + c], d11 = fgWork[i11 + c] - work[i11 + c];
-                        float d = (d00 + (d01 - d00) * tx) * (1 - ty) + (d10 + (d11 - d10) * tx) * ty;
-                        fg[c] = (byte)Math.Clamp(s[s3 + c] + d + 0.5f, 0f, 255f);
-                    }
-                }
-
-                int di = dRow + x * bands;
-                if (bands == 4)
-                {
-                    result[di] = fg[0]; result[di + 1] = fg[1]; result[di + 2] = fg[2]; result[di + 3] = (byte)a;
-                }
-                else
-                {
-                    int b0, b1, b2;
-                    if (background is not null)
-                    {
-                        int bi = (y * rw + x) * 3;
-                        b0 = background[bi]; b1 = background[bi + 1]; b2 = background[bi + 2];
-                    }
-                    else { b0 = cr; b1 = cg; b2 = cb; }
-                    result[di] = (byte)((fg[0] * a + b0 * (255 - a) + 127) / 255);
-                    result[di + 1] = (byte)((fg[1] * a + b1 * (255 - a) + 127) / 255);
-                    result[di + 2] = (byte)((fg[2] * a + b2 * (255 - a) + 127) / 255);
-                }
+                matte = segmenter.Run(tensor);
+                if (key is not null) _matteCache.Add(key, (float[])matte.Clone());
             }
-        });
-        return (result, bands);
+            var inference = sw.Elapsed;
+            trace.Mark("inference");
+            sw.Restart();
+            if (src is null)
+            {
+                src = fullDecode!.GetAwaiter().GetResult();
+                fullDecode = null;
+                if (src.Width != W || src.Height != H) throw SizeMismatch(src, probe);
+                trace.Mark("full-res decode (wait)");
+            }
+            if (_cfg.NormalizeOutputMinMax) MinMax(matte);
+            else Clamp01(matte);
+
+            // 4. Matte at working resolution; point refinement there (it works on a <= 512 px copy anyway).
+            var alphaWork = ImageIO.Resize(matte, n, n, ww, wh);
+            Clamp01(alphaWork);
+            if (o.PositivePoints.Count + o.NegativePoints.Count > 0)
+                alphaWork = ImagingOps.Refine(work, alphaWork, ww, wh, o.PositivePoints, o.NegativePoints);
+            trace.Mark("matte + refinement");
+
+            // 5. Matte at full resolution as bytes (libvips upsamples); the mask options run on floats in source pixels.
+            var alpha = full ? ToBytes(alphaWork) : MatteUpsampler.Bilinear(alphaWork, ww, wh, W, H);
+            var mask = o.Mask ?? new MaskOptions();
+            if (!ImagingOps.IsDefault(mask))
+            {
+                var f = new float[alpha.Length];
+                for (int i = 0; i < f.Length; i++) f[i] = alpha[i] * (1f / 255f);
+                alpha = ToBytes(ImagingOps.PostProcessMask(f, W, H, mask));
+            }
+            trace.Mark("full-res matte");
+            ct.ThrowIfCancellationRequested();
+
+            // 6. Subject rectangle and crop.
+            var fgRect = ByteBounds(alpha, W, H, 128);
+            var rect = new PixelRect(0, 0, W, H);
+            if (o.Crop && fgRect.Width > 0) rect = ImagingOps.WithMargin(fgRect, o.CropMargin, W, H);
+
+            // 7. Output pixels.
+            byte[]? image = null, maskPng = null;
+            TimeSpan encodeTime = TimeSpan.Zero, post;
+            if (o.Output != OutputKind.Mask)
+            {
+                // Foreground colour is estimated at working resolution (only the soft band changes); at full resolution the
+                // band pixels get the upsampled difference (estimate - original), so opaque pixels keep their exact colours.
+                var fgWork = ImagingOps.EstimateForeground(work, alphaWork, ww, wh);
+                trace.Mark("foreground estimate");
+                byte[]? background = null;
+                if (o.BackgroundImage is { Length: > 0 } bgBytes)
+                {
+                    var bg = ImageIO.Decode(bgBytes, "background image");
+                    var fill = BlazorCutout.Engine.Imaging.Compositing.FillCropRect(bg.Width, bg.Height, rect.Width, rect.Height);
+                    var scaled = ImageIO.Resize(bg.Pixels, bg.Width, bg.Height, 3, fill.ScaledWidth, fill.ScaledHeight);
+                    background = BlazorCutout.Engine.Imaging.Compositing.Crop(scaled, fill.ScaledWidth, fill.ScaledHeight, fill.Crop);
+                    trace.Mark("background image");
+                }
+                var color = background is null ? plan.Color ?? (o.Format == OutputFormat.Jpg ? ((byte)255, (byte)255, (byte)255) : null) : null;
+                var composer = new Composer(src, alpha, rect, full ? null : fgWork, full ? fgWork : null, work, ww, wh, color, background, _cfg.ClearTransparentPixels);
+                trace.Mark("compose setup");
+                ct.ThrowIfCancellationRequested();
+                post = sw.Elapsed;
+                sw.Restart();
+                // PNG: composed row by row inside the parallel encoder (no RGBA copy of the image); others: composed first.
+                image = o.Format == OutputFormat.Png
+                    ? ImageIO.EncodePng(composer.Width, composer.Height, composer.Bands, composer.Row, _cfg)
+                    : ImageIO.EncodeImage(composer.ToArray(), composer.Width, composer.Height, composer.Bands, o.Format, _cfg);
+                encodeTime += sw.Elapsed;
+                trace.Mark("encode");
+            }
+            else post = sw.Elapsed;
+
+            if (o.Output != OutputKind.Image)
+            {
+                sw.Restart();
+                var m = rect.Width == W && rect.Height == H ? alpha : new byte[rect.Width * rect.Height];
+                if (!ReferenceEquals(m, alpha))
+                    for (int y = 0; y < rect.Height; y++)
+                        alpha.AsSpan((rect.Y + y) * W + rect.X, rect.Width).CopyTo(m.AsSpan(y * rect.Width));
+                maskPng = ImageIO.EncodeImage(m, rect.Width, rect.Height, 1, OutputFormat.Png, _cfg);
+                encodeTime += sw.Elapsed;
+                trace.Mark("mask encode");
+            }
+            trace.Report(W, H);
+
+            return new CutoutResult
+            {
+                Image = image,
+                ImageContentType = image is null ? null : ImageIO.ContentType(o.Format),
+                Mask = maskPng,
+                Foreground = fgRect,
+                SourceWidth = W,
+                SourceHeight = H,
+                Width = rect.Width,
+                Height = rect.Height,
+                Timings = new CutoutTimings(decode, inference, post, encodeTime, total.Elapsed),
+            };
+        }
+        finally
+        {
+            // An early exit (cancellation, a failure) still waits for the background decode: its CPU and memory belong
+            // to this request's slot.
+            if (fullDecode is not null)
+                try { fullDecode.Wait(CancellationToken.None); } catch (Exception) { /* the request already failed */ }
+        }
     }
+
+    private static CutoutException SizeMismatch(RgbImage src, ImageProbe probe) => new(CutoutErrorCode.CorruptImage,
+        $"The image decodes to {src.Width}x{src.Height} pixels but its header says {probe.Width}x{probe.Height}.");
 
     /// <summary>Smallest rectangle of pixels with alpha &gt;= <paramref name="threshold"/> (vectorised row scans).</summary>
     internal static PixelRect ByteBounds(byte[] alpha, int width, int height, byte threshold)
@@ -365,6 +378,11 @@ public sealed class CutoutEngine : ICutoutEngine, IDisposable
             _sw.Restart();
         }
 
+        public static void Note(string text)
+        {
+            if (Enabled) Console.Error.WriteLine("[cutout] " + text);
+        }
+
         public void Report(int w, int h)
         {
             if (Enabled) Console.Error.WriteLine($"[cutout {w}x{h}] " + string.Join(", ", _steps) + " ms");
@@ -375,12 +393,17 @@ public sealed class CutoutEngine : ICutoutEngine, IDisposable
     {
         float m0 = _cfg.NormalizationMean[0], m1 = _cfg.NormalizationMean[1], m2 = _cfg.NormalizationMean[2];
         float k0 = 1f / _cfg.NormalizationStd[0], k1 = 1f / _cfg.NormalizationStd[1], k2 = 1f / _cfg.NormalizationStd[2];
-        for (int i = 0, j = 0; i < plane; i++, j += 3)
+        int parts = Math.Max(1, Math.Min(Environment.ProcessorCount, plane / 65536));
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, p =>
         {
-            tensor[i] = (rgb[j] - m0) * k0;
-            tensor[plane + i] = (rgb[j + 1] - m1) * k1;
-            tensor[2 * plane + i] = (rgb[j + 2] - m2) * k2;
-        }
+            int a = (int)((long)plane * p / parts), b = (int)((long)plane * (p + 1) / parts);
+            for (int i = a, j = 3 * a; i < b; i++, j += 3)
+            {
+                tensor[i] = (rgb[j] - m0) * k0;
+                tensor[plane + i] = (rgb[j + 1] - m1) * k1;
+                tensor[2 * plane + i] = (rgb[j + 2] - m2) * k2;
+            }
+        });
     }
 
     private static void Clamp01(float[] a)

@@ -5,8 +5,8 @@ namespace BlazorCutout.Engine;
 public static class CutoutEngineServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the local engine as a singleton <see cref="ICutoutEngine"/> (and <see cref="CutoutEngine"/>): one model
-    /// session per process, loaded on first use, disposed with the container.
+    /// Registers the local engine as a singleton <see cref="ICutoutEngine"/>, <see cref="IImageThumbnailer"/> (and
+    /// <see cref="CutoutEngine"/>): one model session per process, loaded on first use, disposed with the container.
     /// </summary>
     public static IServiceCollection AddCutoutEngine(this IServiceCollection services, Action<EngineOptions>? configure = null)
     {
@@ -15,6 +15,7 @@ public static class CutoutEngineServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton(sp => new CutoutEngine(sp.GetRequiredService<EngineOptions>()));
         services.AddSingleton<ICutoutEngine>(sp => sp.GetRequiredService<CutoutEngine>());
+        services.AddSingleton<IImageThumbnailer>(sp => sp.GetRequiredService<CutoutEngine>());
         return services;
     }
 }

@@ -42,6 +42,23 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Adds a remote provider whose settings may change while the app runs: a <see cref="ReconfigurableProvider{TOptions}"/>
+    /// that builds a fresh <typeparamref name="TProvider"/> from <see cref="IOptionsMonitor{TOptions}"/> whenever the options
+    /// change (idempotent per options type). The provider's constructor keeps taking <see cref="IOptions{TOptions}"/>.
+    /// </summary>
+    public static IServiceCollection AddReconfigurableProvider<TOptions, TProvider>(this IServiceCollection services)
+        where TOptions : RemoteProviderOptions
+        where TProvider : class, ICutoutProvider
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICutoutProvider, ReconfigurableProvider<TOptions>>(sp =>
+            new ReconfigurableProvider<TOptions>(
+                sp.GetRequiredService<IOptionsMonitor<TOptions>>(),
+                options => ActivatorUtilities.CreateInstance<TProvider>(sp, Options.Create(options)),
+                sp.GetService<ILoggerFactory>()?.CreateLogger("BlazorCutout.Providers." + typeof(TProvider).Name))));
+        return services;
+    }
+
     /// <summary>The configuration section of one provider: <c>Providers:&lt;Id&gt;</c>.</summary>
     public static IConfigurationSection ProviderSection(this IConfiguration configuration, string providerId) =>
         configuration.GetSection($"Providers:{providerId}");

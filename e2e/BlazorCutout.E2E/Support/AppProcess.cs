@@ -33,7 +33,11 @@ public sealed class AppProcess : IAsyncDisposable
         get { lock (output) return output.ToString(); }
     }
 
-    public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null)
+    public static Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null) =>
+        StartAsync(_ => environment ?? new Dictionary<string, string>());
+
+    /// <summary>Starts the app with settings that depend on its own address (e.g. <c>BlazorCutout__PublicBaseUrl</c>).</summary>
+    public static async Task<AppProcess> StartAsync(Func<string, IReadOnlyDictionary<string, string>> environmentFor)
     {
         var projectDirectory = Path.Combine(RepoPaths.Root, "src", "BlazorCutout.Web");
         var executable = Path.Combine(projectDirectory, "bin", RepoPaths.Configuration, "net9.0", "linux-x64", "BlazorCutout.Web");
@@ -58,7 +62,7 @@ public sealed class AppProcess : IAsyncDisposable
         // The local engine's model and native libraries (scripts/engine-assets.sh puts them in <repo>/data/engine);
         // the default is relative to the working directory, which is the project folder here.
         startInfo.Environment["BlazorCutout__Engine__AssetsDirectory"] = Path.Combine(RepoPaths.Root, "data", "engine");
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (key, value) in environmentFor(baseUrl))
             startInfo.Environment[key] = value;
 
         var app = new AppProcess(new Process { StartInfo = startInfo, EnableRaisingEvents = true }, baseUrl, dataDirectory);
@@ -91,7 +95,7 @@ public sealed class AppProcess : IAsyncDisposable
             listening.TrySetResult();
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

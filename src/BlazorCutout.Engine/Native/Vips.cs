@@ -73,7 +73,8 @@ internal static unsafe partial class Vips
     /// Opens an encoded image lazily (header only). libvips borrows <paramref name="data"/>: the caller keeps it pinned
     /// (at <paramref name="pinned"/>) until every image derived from the result has been materialised or released.
     /// </summary>
-    public static VipsImage LoadBuffer(string loader, byte* pinned, int length, bool sequential, bool failOnTruncated)
+    public static VipsImage LoadBuffer(string loader, byte* pinned, int length, bool sequential, bool failOnTruncated,
+        params (string Name, object Value)[] extra)
     {
         var blob = vips_blob_new(0, pinned, (nuint)length);
         try
@@ -81,6 +82,7 @@ internal static unsafe partial class Vips
             var args = new List<(string, object)> { ("buffer", new BlobArg(blob)) };
             if (sequential) args.Add(("access", "sequential"));
             if (failOnTruncated) args.Add(("fail_on", "truncated"));
+            args.AddRange(extra);
             return Call(loader, args.ToArray()).Image!;
         }
         finally { vips_area_unref(blob); }

@@ -84,17 +84,36 @@ internal static unsafe class ImageIO
         return new ImageProbe(format, w, h, data.Length);
     }
 
-    /// <summary>Decodes to 8-bit sRGB, EXIF-rotated, alpha flattened onto white. Call <see cref="Probe"/> first.</summary>
-    public static RgbImage Decode(ReadOnlyMemory<byte> data, string what = "image")
+    /// <summary>
+    /// Largest JPEG shrink-on-load factor (libjpeg scales by 1/2, 1/4, 1/8 in the DCT, much faster than a full
+    /// decode) that still leaves at least <paramref name="minWidth"/> x <paramref name="minHeight"/> pixels; 1 when
+    /// the image is not a JPEG or no factor fits.
+    /// </summary>
+    public static int JpegShrinkFor(ReadOnlySpan<byte> data, int width, int height, int minWidth, int minHeight)
+    {
+        if (Vips.FindLoader(data) is not { } loader || !loader.Contains("jpeg", StringComparison.OrdinalIgnoreCase)) return 1;
+        int shrink = 1;
+        // width / s rounded down, so a partial last DCT block can't make the result smaller than asked for
+        while (shrink < 8 && width / (shrink * 2) >= minWidth && height / (shrink * 2) >= minHeight) shrink *= 2;
+        return shrink;
+    }
+
+    /// <summary>
+    /// Decodes to 8-bit sRGB, EXIF-rotated, alpha flattened onto white. Call <see cref="Probe"/> first.
+    /// <paramref name="jpegShrink"/> (1, 2, 4 or 8; JPEG only, see <see cref="JpegShrinkFor"/>) decodes at that
+    /// fraction of the size.
+    /// </summary>
+    public static RgbImage Decode(ReadOnlyMemory<byte> data, string what = "image", int jpegShrink = 1)
     {
         var span = data.Span;
         var loader = Vips.FindLoader(span) ?? throw new CutoutException(CutoutErrorCode.NotAnImage, $"The {what} is not an image.");
+        (string, object)[] extra = jpegShrink > 1 && loader.Contains("jpeg", StringComparison.OrdinalIgnoreCase) ? [("shrink", jpegShrink)] : [];
         // libvips borrows the encoded bytes: they stay pinned (fixed) until the pixels have been copied out.
         fixed (byte* p = span)
         {
             try
             {
-                using var loaded = Vips.LoadBuffer(loader, p, span.Length, sequential: true, failOnTruncated: true);
+                using var loaded = Vips.LoadBuffer(loader, p, span.Length, sequential: true, failOnTruncated: true, extra);
                 using var rotated = loaded.Op("autorot");
                 using var srgb = rotated.Op("colourspace", ("space", "srgb"));
                 using var flat = srgb.HasAlpha ? srgb.Op("flatten", ("background", new double[] { 255, 255, 255 })) : null;
@@ -118,6 +137,35 @@ internal static unsafe class ImageIO
             catch (VipsException e)
             {
                 throw new CutoutException(CutoutErrorCode.CorruptImage, $"The {what} is damaged or truncated and cannot be decoded ({Short(e.Message)}).", e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// WebP preview, long side at most <paramref name="maxSide"/> (never enlarged): JPEG shrink-on-load, EXIF rotation,
+    /// sRGB, alpha kept. Call <see cref="Probe"/> first (it refuses formats and sizes the engine does not take).
+    /// </summary>
+    public static (byte[] Bytes, int Width, int Height) Thumbnail(ReadOnlySpan<byte> data, ImageProbe probe, int maxSide, int quality)
+    {
+        var loader = Vips.FindLoader(data) ?? throw new CutoutException(CutoutErrorCode.NotAnImage, "The image is not an image.");
+        double scale = Math.Min(1.0, (double)maxSide / Math.Max(probe.Width, probe.Height));
+        int tw = Math.Max(1, (int)Math.Ceiling(probe.Width * scale)), th = Math.Max(1, (int)Math.Ceiling(probe.Height * scale));
+        int shrink = JpegShrinkFor(data, probe.Width, probe.Height, tw, th);
+        (string, object)[] extra = shrink > 1 ? [("shrink", shrink)] : [];
+        fixed (byte* p = data)
+        {
+            try
+            {
+                using var loaded = Vips.LoadBuffer(loader, p, data.Length, sequential: true, failOnTruncated: false, extra);
+                using var rotated = loaded.Op("autorot");
+                // thumbnail_image: sRGB (via an embedded profile when there is one), premultiplied resampling of alpha.
+                using var small = rotated.Op("thumbnail_image", ("width", maxSide), ("height", maxSide), ("size", "down"));
+                var bytes = small.Save("webpsave_buffer", ("Q", quality), ("effort", 2), ("strip", true));
+                return (bytes, small.Width, small.Height);
+            }
+            catch (VipsException e)
+            {
+                throw new CutoutException(CutoutErrorCode.CorruptImage, $"The image is damaged and cannot be decoded ({Short(e.Message)}).", e);
             }
         }
     }
@@ -182,13 +230,7 @@ internal static unsafe class ImageIO
     public static byte[] EncodeImage(byte[] pixels, int width, int height, int bands, OutputFormat format, EngineOptions cfg)
     {
         if (format == OutputFormat.Png)
-            return PngWriter.Encode(pixels, width, height, bands, cfg.PngCompression switch
-            {
-                0 => System.IO.Compression.CompressionLevel.NoCompression,
-                <= 3 => System.IO.Compression.CompressionLevel.Fastest,
-                <= 7 => System.IO.Compression.CompressionLevel.Optimal,
-                _ => System.IO.Compression.CompressionLevel.SmallestSize,
-            });
+            return EncodePng(width, height, bands, (y, row) => pixels.AsSpan(y * width * bands, width * bands).CopyTo(row), cfg);
         fixed (byte* p = pixels)
         {
             using var img = Vips.FromMemory(p, pixels.Length, width, height, bands, 0);
@@ -201,6 +243,10 @@ internal static unsafe class ImageIO
             };
         }
     }
+
+    /// <summary>PNG from rows produced on demand (by the parallel encoder's threads); zlib level = PngCompression.</summary>
+    public static byte[] EncodePng(int width, int height, int bands, PngRowSource rows, EngineOptions cfg)
+        => PngWriter.Encode(width, height, bands, rows, Math.Clamp(cfg.PngCompression, 0, 9));
 
     public static string ContentType(OutputFormat f) => f switch
     {

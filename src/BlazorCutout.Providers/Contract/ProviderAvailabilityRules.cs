@@ -47,6 +47,9 @@ public sealed class ProviderAccountState(TimeProvider? time = null)
     /// <summary>Call after a successful request: the account works again.</summary>
     public void Clear() => _entry = null;
 
+    /// <summary>Takes over what another instance learned (a provider rebuilt with changed settings, same account).</summary>
+    public void CopyFrom(ProviderAccountState other) => _entry = other._entry;
+
     public ProviderAvailability? Current()
     {
         var entry = _entry;

@@ -17,7 +17,7 @@ namespace BlazorCutout.Providers.GptGe;
 /// <c>GET /task/{task_id}</c> (configurable). It resells PicWish: the envelope, the state codes and the status table are
 /// PicWish's (<see cref="PicWishStates"/>); timestamps are numbers here (both accepted).
 /// </summary>
-public sealed class GptGeProvider : ICutoutProvider, IDisposable
+public sealed class GptGeProvider : ICutoutProvider, IProviderAccountControl, IProviderAccountStateSource, IDisposable
 {
     public const string ProviderId = "gptge";
 
@@ -50,6 +50,14 @@ public sealed class GptGeProvider : ICutoutProvider, IDisposable
     }
 
     public ProviderDescriptor Descriptor { get; }
+
+    ProviderAccountState IProviderAccountStateSource.Account => _client.Account;
+
+    /// <summary>What the answers taught us about the account (read-only view for the admin page).</summary>
+    public ProviderAvailability? AccountState => _client.Account.Current();
+
+    /// <summary>An administrator topped up the account or fixed the key: let submissions through again.</summary>
+    public void ClearAccountState() => _client.Account.Clear();
 
     public static ProviderDescriptor BuildDescriptor(GptGeOptions o) => new()
     {

@@ -18,7 +18,7 @@ namespace BlazorCutout.Providers.HitPaw;
 /// JSON, <c>Apikey</c> header. URL-only: the source must reach HitPaw as BlazorCutout's signed public URL.
 /// Thread-safe singleton; the only state it keeps is what it learned about the account (coins exhausted, key refused).
 /// </summary>
-public sealed class HitPawProvider : ICutoutProvider, IDisposable
+public sealed class HitPawProvider : ICutoutProvider, IProviderAccountControl, IProviderAccountStateSource, IDisposable
 {
     public const string ProviderId = "hitpaw";
     /// <summary>003 reports <c>consume_coins</c>: the reported cost is always in coins.</summary>
@@ -48,6 +48,8 @@ public sealed class HitPawProvider : ICutoutProvider, IDisposable
     }
 
     public ProviderDescriptor Descriptor { get; }
+
+    ProviderAccountState IProviderAccountStateSource.Account => _account;
 
     public static ProviderDescriptor BuildDescriptor(HitPawOptions o) => new()
     {

@@ -14,6 +14,6 @@ public static class HitPawServiceCollectionExtensions
         services.AddOptions<HitPawOptions>()
             .Bind(configuration.ProviderSection(HitPawProvider.ProviderId))
             .PostConfigure(o => o.PublicBaseUrl ??= PublicBaseUrlSetting.Read(configuration));
-        return services.AddCutoutProvider<HitPawProvider>();
+        return services.AddReconfigurableProvider<HitPawOptions, HitPawProvider>();
     }
 }

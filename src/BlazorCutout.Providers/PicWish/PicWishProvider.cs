@@ -15,7 +15,7 @@ namespace BlazorCutout.Providers.PicWish;
 /// Results are URLs valid for 1 hour (<c>return_type=1</c>); base64 answers are accepted too.
 /// Decisions where 004 is silent are named in <see cref="PicWishWire"/>, <see cref="PicWishStates"/> and below.
 /// </summary>
-public sealed class PicWishProvider : ICutoutProvider, IDisposable
+public sealed class PicWishProvider : ICutoutProvider, IProviderAccountControl, IProviderAccountStateSource, IDisposable
 {
     public const string ProviderId = "picwish";
 
@@ -54,6 +54,14 @@ public sealed class PicWishProvider : ICutoutProvider, IDisposable
     }
 
     public ProviderDescriptor Descriptor { get; }
+
+    ProviderAccountState IProviderAccountStateSource.Account => _client.Account;
+
+    /// <summary>What the answers taught us about the account (read-only view for the admin page).</summary>
+    public ProviderAvailability? AccountState => _client.Account.Current();
+
+    /// <summary>An administrator topped up the account or fixed the key: let submissions through again.</summary>
+    public void ClearAccountState() => _client.Account.Clear();
 
     public static ProviderDescriptor BuildDescriptor(PicWishOptions o) => new()
     {

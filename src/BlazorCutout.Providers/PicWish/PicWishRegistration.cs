@@ -14,8 +14,8 @@ public static class PicWishFamilyRegistration
     {
         services.AddOptions<PicWishOptions>().Bind(configuration.GetSection(PicWishOptions.SectionName));
         services.AddOptions<GptGeOptions>().Bind(configuration.GetSection(GptGeOptions.SectionName));
-        services.AddCutoutProvider<PicWishProvider>();
-        services.AddCutoutProvider<GptGeProvider>();
+        services.AddReconfigurableProvider<PicWishOptions, PicWishProvider>();
+        services.AddReconfigurableProvider<GptGeOptions, GptGeProvider>();
         return services;
     }
 }

@@ -17,10 +17,25 @@ public sealed class ProviderHttpClientFactory(SafeHttpHandlerFactory handlers, I
     private readonly ConcurrentDictionary<string, ProviderResiliencePipeline> _pipelines = new(StringComparer.OrdinalIgnoreCase);
     private readonly ILoggerFactory _loggers = loggers ?? NullLoggerFactory.Instance;
 
-    /// <summary>The pipeline for <paramref name="descriptor"/>'s id; created with the first caller's settings.</summary>
+    private readonly ConcurrentBag<ProviderResiliencePipeline> _replaced = [];
+
+    /// <summary>
+    /// The pipeline for <paramref name="descriptor"/>'s id; created with the first caller's settings, and created anew
+    /// when the descriptor's <see cref="ProviderRate"/> changed (an administrator edited requests/s or concurrency): the
+    /// new budget applies to clients created from then on, the old pipeline stays with the clients that still use it.
+    /// </summary>
     public ProviderResiliencePipeline GetPipeline(ProviderDescriptor descriptor, ProviderResilienceOptions? options = null) =>
-        _pipelines.GetOrAdd(descriptor.Id, id => new ProviderResiliencePipeline(
-            id, options ?? new ProviderResilienceOptions(), new ProviderRateLimiter(id, descriptor.Rate), Logger(id)));
+        _pipelines.AddOrUpdate(descriptor.Id,
+            id => Create(id, descriptor, options),
+            (id, existing) =>
+            {
+                if (existing.Limiter.Rate == descriptor.Rate) return existing;
+                _replaced.Add(existing);
+                return Create(id, descriptor, options);
+            });
+
+    private ProviderResiliencePipeline Create(string id, ProviderDescriptor descriptor, ProviderResilienceOptions? options) =>
+        new(id, options ?? new ProviderResilienceOptions(), new ProviderRateLimiter(id, descriptor.Rate), Logger(id));
 
     /// <param name="baseAddress">The API root, e.g. https://techhk.aoscdn.com/ (checked by the URL guard like any other URL).</param>
     public HttpClient CreateClient(ProviderDescriptor descriptor, Uri baseAddress, ProviderResilienceOptions? options = null)
@@ -46,13 +61,13 @@ public sealed class ProviderHttpClientFactory(SafeHttpHandlerFactory handlers, I
 
     public void Dispose()
     {
-        foreach (var p in _pipelines.Values) p.Limiter.Dispose();
+        foreach (var p in _pipelines.Values.Concat(_replaced)) p.Limiter.Dispose();
         _pipelines.Clear();
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var p in _pipelines.Values) await p.Limiter.DisposeAsync().ConfigureAwait(false);
+        foreach (var p in _pipelines.Values.Concat(_replaced)) await p.Limiter.DisposeAsync().ConfigureAwait(false);
         _pipelines.Clear();
     }
 }

@@ -18,6 +18,7 @@ public sealed class ProviderRateLimiter : IAsyncDisposable, IDisposable
     public ProviderRateLimiter(string providerId, ProviderRate rate)
     {
         ProviderId = providerId;
+        Rate = rate;
         _concurrency = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
             PermitLimit = Math.Max(1, rate.Concurrency),
@@ -42,6 +43,9 @@ public sealed class ProviderRateLimiter : IAsyncDisposable, IDisposable
     }
 
     public string ProviderId { get; }
+
+    /// <summary>The budget this limiter enforces.</summary>
+    public ProviderRate Rate { get; }
 
     /// <summary>Requests waiting for a slot or a token right now (for the admin view and for tests).</summary>
     public long QueuedCount => (_concurrency.GetStatistics()?.CurrentQueuedCount ?? 0) + (_pace?.GetStatistics()?.CurrentQueuedCount ?? 0);

@@ -17,7 +17,7 @@ namespace BlazorCutout.Providers.Tengr;
 /// <c>GET /v2/artworks/{id}</c> until succeeded (results = mask URLs), failed or canceled. Segment by text prompt or by
 /// points; URL-only (the source reaches Tengr as BlazorCutout's signed public URL); optional webhook (polling regardless).
 /// </summary>
-public sealed class TengrProvider : ICutoutProvider, IDisposable
+public sealed class TengrProvider : ICutoutProvider, IProviderAccountControl, IProviderAccountStateSource, IDisposable
 {
     public const string ProviderId = "tengr";
     private const int MaxDetailLength = 300;
@@ -45,6 +45,8 @@ public sealed class TengrProvider : ICutoutProvider, IDisposable
     }
 
     public ProviderDescriptor Descriptor { get; }
+
+    ProviderAccountState IProviderAccountStateSource.Account => _account;
 
     public static ProviderDescriptor BuildDescriptor(TengrOptions o) => new()
     {

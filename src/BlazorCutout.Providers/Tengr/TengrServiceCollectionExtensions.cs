@@ -11,6 +11,6 @@ public static class TengrServiceCollectionExtensions
         services.AddOptions<TengrOptions>()
             .Bind(configuration.ProviderSection(TengrProvider.ProviderId))
             .PostConfigure(o => o.PublicBaseUrl ??= PublicBaseUrlSetting.Read(configuration));
-        return services.AddCutoutProvider<TengrProvider>();
+        return services.AddReconfigurableProvider<TengrOptions, TengrProvider>();
     }
 }

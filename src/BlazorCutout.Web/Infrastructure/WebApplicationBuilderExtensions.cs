@@ -1,5 +1,6 @@
 using BlazorCutout.Web.Account;
 using BlazorCutout.Web.Admin;
+using BlazorCutout.Web.Admin.Providers;
 using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Tasks;
 using Microsoft.AspNetCore.DataProtection;
@@ -37,6 +38,7 @@ public static class WebApplicationBuilderExtensions
 
         // Features register here, one extension method each.
         builder.Services.AddTasks(builder.Configuration, dataDirectory);
+        builder.Services.AddProviderSettings(); // admin-edited provider settings over Providers:<Id>
         return builder;
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using BlazorCutout.Engine;
 using BlazorCutout.Providers;
 using BlazorCutout.Web.Infrastructure;
+using BlazorCutout.Web.Tasks.Callbacks;
 using BlazorCutout.Web.Tasks.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -34,8 +35,9 @@ public static class TaskServiceCollectionExtensions
             services.AddCutoutProviders(configuration);
 
         services.TryAddSingleton<IAssetStore, FileSystemAssetStore>();
-        services.TryAddSingleton<IThumbnailMaker, OriginalAsThumbnail>();
+        services.TryAddSingleton<IThumbnailMaker, EngineThumbnailMaker>();
         services.TryAddSingleton<AssetUrlSigner>();
+        services.TryAddSingleton<CallbackUrls>();
         services.TryAddSingleton<TaskSignal>();
         services.TryAddSingleton<TaskNotifier>();
         services.TryAddSingleton<ITaskEvents>(sp => sp.GetRequiredService<TaskNotifier>());
@@ -59,6 +61,7 @@ public static class TaskServiceCollectionExtensions
     {
         app.MapHub<TaskHub>(TaskHub.Path);
         app.MapAssetEndpoints();
+        app.MapCallbackEndpoints();
         return app;
     }
 }

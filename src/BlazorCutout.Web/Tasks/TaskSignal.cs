@@ -10,6 +10,7 @@ public sealed class TaskSignal
 {
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _running = new();
+    private readonly ConcurrentDictionary<Guid, byte> _pollRequests = new();
 
     public void Wake()
     {
@@ -31,6 +32,12 @@ public sealed class TaskSignal
         }
         Wake();
     }
+
+    /// <summary>A provider called back about this task: poll it now, even if a poll is already in flight.</summary>
+    public void RequestPoll(Guid taskId) => _pollRequests[taskId] = 0;
+
+    /// <summary>True once per <see cref="RequestPoll"/> (the worker consumes it when it polls).</summary>
+    internal bool TakePollRequest(Guid taskId) => _pollRequests.TryRemove(taskId, out _);
 
     internal void Register(Guid taskId, CancellationTokenSource cts) => _running[taskId] = cts;
 

@@ -3,6 +3,8 @@ using System.Net.Http;
 using BlazorCutout.Engine;
 using BlazorCutout.Providers;
 using BlazorCutout.Providers.Resilience;
+using BlazorCutout.Providers.Security;
+using BlazorCutout.Web.Tasks.Callbacks;
 using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Data.Tasks;
 using BlazorCutout.Web.Tasks.Storage;
@@ -35,9 +37,12 @@ public sealed class TaskWorker : BackgroundService
     private readonly TaskOptions _options;
     private readonly ILogger<TaskWorker> _logger;
     private readonly SqliteWriteGate _writeGate;
+    private readonly CallbackUrls _callbacks;
+    private readonly UrlGuard _guard;
     private readonly string _owner = "w-" + Guid.NewGuid().ToString("N")[..12];
     private readonly Dictionary<string, int> _inFlight = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, ProviderRateLimiter> _limiters = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<ProviderRateLimiter> _retiredLimiters = [];
     private readonly List<Task> _items = [];
     private readonly object _gate = new();
     private CancellationToken _stopping;
@@ -45,8 +50,10 @@ public sealed class TaskWorker : BackgroundService
     public TaskWorker(
         IDbContextFactory<AppDbContext> dbFactory, ProviderRegistry registry, IAssetStore store, AssetUrlSigner signer,
         ICutoutEngine engine, TaskNotifier notifier, TaskSignal signal, TimeProvider time, IOptions<TaskOptions> options,
-        ILogger<TaskWorker> logger, SqliteWriteGate writeGate)
+        ILogger<TaskWorker> logger, SqliteWriteGate writeGate, CallbackUrls callbacks, UrlGuard guard)
     {
+        _callbacks = callbacks;
+        _guard = guard;
         _writeGate = writeGate;
         _dbFactory = dbFactory;
         _registry = registry;
@@ -102,7 +109,7 @@ public sealed class TaskWorker : BackgroundService
 
     public override void Dispose()
     {
-        foreach (var l in _limiters.Values) l.Dispose();
+        foreach (var l in _limiters.Values.Concat(_retiredLimiters)) l.Dispose();
         base.Dispose();
     }
 
@@ -431,6 +438,8 @@ public sealed class TaskWorker : BackgroundService
             return;
         }
 
+        _signal.TakePollRequest(t.Id); // this poll is the confirmation a callback asked for
+
         ProviderPoll poll;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(step.Canceled, _stopping);
         try
@@ -467,7 +476,9 @@ public sealed class TaskWorker : BackgroundService
                 t.State = CutoutTaskState.Processing;
                 t.Progress = progress.Percent is { } p ? Math.Clamp(p, 0, 100) : null;
                 t.PollCount++;
-                await SaveAndReleaseAsync(step, NextPollDelay(t, d), notify: changed);
+                // A callback that arrived while this poll was in flight gets its own confirming poll at once.
+                var next = _signal.TakePollRequest(t.Id) ? TimeSpan.Zero : NextPollDelay(t, d);
+                await SaveAndReleaseAsync(step, next, notify: changed);
                 break;
             }
             case ProviderPoll.Done done:
@@ -704,7 +715,26 @@ public sealed class TaskWorker : BackgroundService
         var options = TaskRecords.DeserializeOptions(t.OptionsJson);
         var source = await LoadImageAsync(step, t.SourceAssetId, "original image");
         JobImage? background = t.BackgroundAssetId is { } bgId ? await LoadImageAsync(step, bgId, "background image") : null;
-        return new ProviderJob(t.Id.ToString("D"), t.Operation, options with { BackgroundImage = background }, source);
+        return new ProviderJob(t.Id.ToString("D"), t.Operation, options with { BackgroundImage = background }, source, CallbackUrlFor(t.Id, d));
+    }
+
+    /// <summary>
+    /// The task's callback URL when the provider takes one and a public base URL is configured; left out (polling
+    /// alone finishes the task) when the URL guard would refuse it, e.g. plain http or a private address.
+    /// </summary>
+    private Uri? CallbackUrlFor(Guid taskId, ProviderDescriptor d)
+    {
+        if (!d.Options.Callback || _callbacks.For(taskId) is not { } url) return null;
+        try
+        {
+            _guard.EnsureAllowed(url);
+            return url;
+        }
+        catch (UrlRefusedException e)
+        {
+            _logger.LogDebug("Task {TaskId}: no callback URL for {Provider}: {Reason}", taskId, d.Id, e.Message);
+            return null;
+        }
     }
 
     private async Task<JobImage> LoadImageAsync(Step step, Guid assetId, string what)
@@ -739,8 +769,25 @@ public sealed class TaskWorker : BackgroundService
         }
     }
 
-    private async ValueTask<IDisposable?> PaceAsync(ProviderDescriptor d, CancellationToken ct) =>
-        _limiters.TryGetValue(d.Id, out var limiter) ? await limiter.AcquireAsync(ct) : null;
+    /// <summary>Paces steps by the provider's current rate (an administrator may change it while the app runs).</summary>
+    private async ValueTask<IDisposable?> PaceAsync(ProviderDescriptor d, CancellationToken ct)
+    {
+        ProviderRateLimiter? limiter;
+        lock (_limiters)
+        {
+            _limiters.TryGetValue(d.Id, out limiter);
+            if (limiter is not null && limiter.Rate != d.Rate)
+            {
+                _retiredLimiters.Add(limiter); // steps holding its slots release them into it
+                limiter = null;
+            }
+            if (limiter is null && d.Rate.RequestsPerSecond is > 0)
+                _limiters[d.Id] = limiter = new ProviderRateLimiter(d.Id, d.Rate);
+            else if (limiter is null)
+                _limiters.Remove(d.Id);
+        }
+        return limiter is null ? null : await limiter.AcquireAsync(ct);
+    }
 
     /// <summary>Failures that happen before a request reaches the provider: it cannot have accepted (or charged) the job.</summary>
     private static bool CertainlyNotAccepted(ProviderException e) =>

@@ -67,9 +67,21 @@ public sealed class LocalEnginePipelineTests(LocalEnginePipelineTests.App app) :
         Assert.Equal("attachment", download.Content.Headers.ContentDisposition?.DispositionType);
         Assert.Equal("My Cat-cutout.png", download.Content.Headers.ContentDisposition?.FileNameStar ?? download.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
 
+        // The thumbnail: made by the engine (WebP, alpha kept), long side <= BlazorCutout:Tasks:ThumbnailSize (320), much
+        // smaller than the result, generated once and then served from the thumbnail cache.
         using var thumbnail = await user.Browser.GetAsync(result.ThumbnailUrl);
         Assert.Equal(HttpStatusCode.OK, thumbnail.StatusCode);
-        Assert.StartsWith("image/", thumbnail.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("image/webp", thumbnail.Content.Headers.ContentType?.MediaType);
+        var thumb = await thumbnail.Content.ReadAsByteArrayAsync();
+        Assert.True(thumb.Length < png.Length, $"thumbnail {thumb.Length} bytes, original {png.Length}");
+        var (tw, th, alpha) = WebpHeader(thumb);
+        Assert.Equal(320, tw); // 451x300 scaled to a 320 px long side
+        Assert.InRange(th, 212, 213);
+        Assert.True(alpha, "the cut-out's transparency is kept");
+        var cached = Directory.GetFiles(Path.Combine(app.Host.DataDirectory, "thumbnails"), "*-320.webp", SearchOption.AllDirectories);
+        Assert.Equal(thumb, await File.ReadAllBytesAsync(Assert.Single(cached)));
+        using var again = await user.Browser.GetAsync(result.ThumbnailUrl);
+        Assert.Equal(thumb, await again.Content.ReadAsByteArrayAsync());
 
         using var source = await user.Browser.GetAsync(task.Source.Url);
         Assert.Equal(HttpStatusCode.OK, source.StatusCode);
@@ -96,4 +108,13 @@ public sealed class LocalEnginePipelineTests(LocalEnginePipelineTests.App app) :
 
     private static string? ContentDispositionOf(HttpResponseMessage response) =>
         response.Content.Headers.TryGetValues("Content-Disposition", out var v) ? v.First().Split(';')[0] : null;
+
+    /// <summary>Canvas size and alpha flag of an extended (VP8X) WebP, which is what libwebp writes for an image with alpha.</summary>
+    private static (int Width, int Height, bool Alpha) WebpHeader(byte[] webp)
+    {
+        Assert.True(webp.Length > 30 && webp.AsSpan(0, 4).SequenceEqual("RIFF"u8) && webp.AsSpan(8, 4).SequenceEqual("WEBP"u8), "not a WebP");
+        Assert.True(webp.AsSpan(12, 4).SequenceEqual("VP8X"u8), "not an extended WebP (no alpha)");
+        int w = 1 + (webp[24] | webp[25] << 8 | webp[26] << 16), h = 1 + (webp[27] | webp[28] << 8 | webp[29] << 16);
+        return (w, h, (webp[20] & 0x10) != 0);
+    }
 }

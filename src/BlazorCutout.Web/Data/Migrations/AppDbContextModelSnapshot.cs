@@ -84,6 +84,48 @@ namespace BlazorCutout.Web.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("BlazorCutout.Web.Data.Providers.ProviderSettingsRecord", b =>
+                {
+                    b.Property<string>("ProviderId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BaseUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Concurrency")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("PollIntervalSeconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("PricesJson")
+                        .HasMaxLength(8192)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedApiKey")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("RequestsPerSecond")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ProviderId");
+
+                    b.ToTable("ProviderSettings", (string)null);
+                });
+
             modelBuilder.Entity("BlazorCutout.Web.Data.Tasks.AssetRecord", b =>
                 {
                     b.Property<Guid>("Id")

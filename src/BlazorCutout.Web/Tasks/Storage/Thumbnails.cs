@@ -9,8 +9,8 @@ public interface IThumbnailMaker
 public sealed record Thumbnail(byte[] Bytes, string ContentType);
 
 /// <summary>
-/// Stand-in until the engine exposes a public resize (its libvips binding is internal): the original is served as its
-/// own thumbnail. Browsers scale it; grids pay the full download. Replace by registering another <see cref="IThumbnailMaker"/>.
+/// No thumbnails: the original is served as its own (browsers scale it; grids pay the full download). The default is
+/// <see cref="EngineThumbnailMaker"/>; register this instead to turn thumbnails off.
 /// </summary>
 public sealed class OriginalAsThumbnail : IThumbnailMaker
 {

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Text;
+using BlazorCutout.E2E.Support;
+
+namespace BlazorCutout.E2E.Providers;
+
+/// <summary>
+/// The four service emulators (tests/BlazorCutout.Emulators, standalone mode) as one process on free loopback ports,
+/// with a test key, a short time-based walk through each service's states, and the real local engine's pixels.
+/// </summary>
+public sealed class EmulatorProcess : IAsyncDisposable
+{
+    public const string Key = "e2e-emulator-key-0123456789abcdef";
+    public static readonly string[] Services = ["picwish", "gptge", "hitpaw", "tengr"];
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _started;
+
+    private EmulatorProcess(Process process, IReadOnlyDictionary<string, int> ports)
+    {
+        _process = process;
+        Ports = ports;
+    }
+
+    public IReadOnlyDictionary<string, int> Ports { get; }
+
+    public string BaseUrl(string service) => $"http://127.0.0.1:{Ports[service]}/";
+
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    public static async Task<EmulatorProcess> StartAsync()
+    {
+        var executable = Path.Combine(RepoPaths.Root, "tests", "BlazorCutout.Emulators", "bin", RepoPaths.Configuration, "net9.0", "linux-x64", "BlazorCutout.Emulators");
+        if (!File.Exists(executable))
+            throw new FileNotFoundException($"Build the solution first ({RepoPaths.Configuration}).", executable);
+        var ports = Services.ToDictionary(s => s, _ => AppProcess.FreePort());
+        var args = new List<string>();
+        foreach (var (service, port) in ports) args.AddRange([$"--{service}", port.ToString()]);
+        args.AddRange(["--key", Key, "--walk-ms", "150", "--ttl", "600", "--assets", Path.Combine(RepoPaths.Root, "data", "engine")]);
+        var startInfo = new ProcessStartInfo(executable, args)
+        {
+            WorkingDirectory = RepoPaths.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.Environment["BlazorCutout__Engine__AssetsDirectory"] = Path.Combine(RepoPaths.Root, "data", "engine");
+        var emulators = new EmulatorProcess(new Process { StartInfo = startInfo, EnableRaisingEvents = true }, ports);
+        await emulators.StartAndWaitAsync();
+        return emulators;
+    }
+
+    private async Task StartAndWaitAsync()
+    {
+        _process.OutputDataReceived += (_, e) => Collect(e.Data);
+        _process.ErrorDataReceived += (_, e) => Collect(e.Data);
+        _process.Exited += (_, _) => _listening.TrySetException(new InvalidOperationException($"The emulators exited with code {_process.ExitCode}:\n{Output}"));
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        if (await Task.WhenAny(_listening.Task, Task.Delay(StartTimeout)) != _listening.Task)
+            throw new TimeoutException($"The emulators did not all report 'Now listening on' within {StartTimeout.TotalSeconds} s:\n{Output}");
+        await _listening.Task;
+    }
+
+    private void Collect(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+        if (line.StartsWith("Now listening on", StringComparison.Ordinal) && Interlocked.Increment(ref _started) == Services.Length)
+            _listening.TrySetResult();
+    }
+
+    /// <summary>Calls one emulator's control endpoint (<c>/_emulator/...</c>).</summary>
+    public async Task ControlAsync(string service, string pathAndQuery)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(BaseUrl(service)) };
+        (await http.PostAsync("_emulator/" + pathAndQuery, null)).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>The requests one emulator received (its own log, credentials redacted), as JSON.</summary>
+    public async Task<string> RequestsAsync(string service)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(BaseUrl(service)) };
+        return await http.GetStringAsync("_emulator/requests");
+    }
+
+    public async Task<string> CallbacksAsync(string service)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(BaseUrl(service)) };
+        return await http.GetStringAsync("_emulator/callbacks");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+using System.Text;
+using BlazorCutout.Providers;
+using BlazorCutout.Web.Infrastructure;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace BlazorCutout.Web.Tasks.Callbacks;
+
+/// <summary>
+/// Per-task, unguessable callback URLs for providers that notify completion (<c>callback_url</c>, <c>webhook</c>):
+/// <c>{PublicBaseUrl}/callbacks/{taskId}/{token}</c>, token = HMAC-SHA256(task id) under a server key. Without a
+/// configured <c>BlazorCutout:PublicBaseUrl</c> there are none. The key is <c>BlazorCutout:Security:CallbackKey</c>
+/// (base64, ≥ 32 bytes) or, by default, a random key kept in the data directory.
+/// </summary>
+public sealed class CallbackUrls
+{
+    public const string PathPrefix = "/callbacks/";
+    public const string KeySetting = "BlazorCutout:Security:CallbackKey";
+    private const string KeyFile = "callback-url.key";
+
+    private readonly byte[] _key;
+
+    public CallbackUrls(IConfiguration configuration, DataDirectory dataDirectory)
+    {
+        BaseUrl = PublicBaseUrlSetting.Read(configuration);
+        _key = configuration[KeySetting] is { Length: > 0 } configured ? Convert.FromBase64String(configured) : LoadOrCreateKey(dataDirectory);
+        if (_key.Length < 32) throw new InvalidOperationException($"{KeySetting} must be at least 32 bytes (base64).");
+    }
+
+    public Uri? BaseUrl { get; }
+
+    /// <summary>The callback URL of <paramref name="taskId"/>, or null without a public base URL.</summary>
+    public Uri? For(Guid taskId) =>
+        BaseUrl is null ? null : new Uri($"{BaseUrl.ToString().TrimEnd('/')}{PathPrefix}{taskId:D}/{Token(taskId)}");
+
+    /// <summary>Constant-time check of a token from a request path.</summary>
+    public bool Verify(Guid taskId, string? token)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 128) return false;
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Token(taskId)), Encoding.ASCII.GetBytes(token));
+    }
+
+    private string Token(Guid taskId) =>
+        WebEncoders.Base64UrlEncode(HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes($"callback:{taskId:D}")));
+
+    private static byte[] LoadOrCreateKey(DataDirectory dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory.KeysPath, KeyFile);
+        if (File.Exists(path)) return Convert.FromBase64String(File.ReadAllText(path).Trim());
+        var key = RandomNumberGenerator.GetBytes(32);
+        var temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
+        File.WriteAllText(temp, Convert.ToBase64String(key));
+        try
+        {
+            File.Move(temp, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(temp); // another process created it first: use theirs
+            return Convert.FromBase64String(File.ReadAllText(path).Trim());
+        }
+        return key;
+    }
+}

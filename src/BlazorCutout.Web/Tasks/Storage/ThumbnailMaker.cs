@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using BlazorCutout.Engine;
+using BlazorCutout.Web.Infrastructure;
+
+namespace BlazorCutout.Web.Tasks.Storage;
+
+/// <summary>
+/// Thumbnails made by the local engine (<see cref="IImageThumbnailer"/>: WebP with alpha, long side at most the
+/// configured size), generated once and kept in <c>&lt;data&gt;/thumbnails/&lt;2 hex&gt;/&lt;sha256&gt;-&lt;size&gt;.webp</c>.
+/// Keyed by the content's hash, not the asset id: asset bytes never change, identical images share one file, and a
+/// size change simply makes new files. Written under a temporary name and renamed, so a reader never sees half a file;
+/// two requests racing both make it and the second rename wins with identical bytes. Without the engine (a host that
+/// registers another <see cref="ICutoutEngine"/>) or for an image it refuses, null: the endpoint serves the original.
+/// </summary>
+public sealed class EngineThumbnailMaker(DataDirectory dataDirectory, ILogger<EngineThumbnailMaker> logger, IImageThumbnailer? thumbnailer = null)
+    : IThumbnailMaker
+{
+    public const string FolderName = "thumbnails";
+    private const string ContentType = "image/webp";
+
+    public async Task<Thumbnail?> MakeAsync(ReadOnlyMemory<byte> image, int maxSide, CancellationToken cancellationToken)
+    {
+        if (thumbnailer is null || image.IsEmpty || maxSide <= 0) return null;
+        var path = CachePath(image.Span, maxSide);
+        try
+        {
+            return new Thumbnail(await File.ReadAllBytesAsync(path, cancellationToken), ContentType);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { }
+
+        ImageThumbnail made;
+        try
+        {
+            made = await Task.Run(() => thumbnailer.Thumbnail(image.Span, maxSide), cancellationToken);
+        }
+        catch (CutoutException e)
+        {
+            logger.LogWarning("Thumbnail: the engine cannot read the image ({Code}: {Message}); serving the original", e.Code, e.Message);
+            return null;
+        }
+        if (made.ContentType != ContentType) return new Thumbnail(made.Bytes, made.ContentType); // not what the cache names hold
+
+        var temp = path + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllBytesAsync(temp, made.Bytes, CancellationToken.None);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Serving it uncached is still right; the next request tries again.
+            logger.LogWarning(e, "Thumbnail cache: could not write {Path}", path);
+            try { File.Delete(temp); } catch (Exception d) when (d is IOException or UnauthorizedAccessException) { }
+        }
+        return new Thumbnail(made.Bytes, made.ContentType);
+    }
+
+    /// <summary>Where the thumbnail of these bytes at this size is kept.</summary>
+    public string CachePath(ReadOnlySpan<byte> image, int maxSide)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(image));
+        return Path.Combine(dataDirectory.Path, FolderName, hash[..2], $"{hash}-{maxSide}.webp");
+    }
+}
