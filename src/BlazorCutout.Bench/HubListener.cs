@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using BlazorCutout.Web.Tasks;
 
 namespace BlazorCutout.Bench;
 
@@ -12,6 +13,7 @@ namespace BlazorCutout.Bench;
 internal sealed class HubListener : IAsyncDisposable
 {
     private const char RecordSeparator = '\u001e';
+    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ClientWebSocket _socket = new();
     private readonly CancellationTokenSource _stop = new();
     private Task? _reader;
@@ -23,11 +25,10 @@ internal sealed class HubListener : IAsyncDisposable
         _socket.Options.Cookies = cookies;
         await _socket.ConnectAsync(hub, CancellationToken.None);
         await _socket.SendAsync(Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}" + RecordSeparator), WebSocketMessageType.Text, true, CancellationToken.None);
-        var buffer = new byte[64 * 1024];
-        var first = await _socket.ReceiveAsync(buffer, CancellationToken.None);
-        var handshake = Encoding.UTF8.GetString(buffer, 0, first.Count).TrimEnd(RecordSeparator);
-        if (handshake.Contains("\"error\"")) throw new InvalidOperationException("Hub handshake refused: " + handshake);
+        // The reader takes the handshake answer too: the hub's first message may share its frame.
         _reader = Task.Run(ReadAsync);
+        // Events are only delivered once the hub has joined this connection to the user's group.
+        await _subscribed.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     private async Task ReadAsync()
@@ -51,7 +52,12 @@ internal sealed class HubListener : IAsyncDisposable
                 {
                     using var doc = JsonDocument.Parse(message);
                     var root = doc.RootElement;
-                    if (root.GetProperty("type").GetInt32() != 1) continue;
+                    if (root.TryGetProperty("error", out var refused))
+                        _subscribed.TrySetException(new InvalidOperationException("Hub handshake refused: " + refused.GetString()));
+                    if (!root.TryGetProperty("type", out var type) || type.GetInt32() != 1) continue;
+                    var target = root.GetProperty("target").GetString();
+                    if (target == TaskHub.SubscribedMethod) _subscribed.TrySetResult();
+                    if (target != TaskHub.TaskChangedMethod) continue;
                     var arg = root.GetProperty("arguments")[0];
                     Received?.Invoke(arg.GetProperty("taskId").GetGuid(), arg.GetProperty("state").GetString()!, arg.GetProperty("at").GetDateTimeOffset(), now);
                 }

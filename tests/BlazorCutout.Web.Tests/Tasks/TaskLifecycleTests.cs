@@ -171,7 +171,7 @@ public sealed class TaskLifecycleTests
     [Fact]
     public async Task A_provider_that_never_finishes_fails_at_its_deadline_with_a_clear_reason()
     {
-        var provider = new ScriptedProvider("stuck", deadline: TimeSpan.FromMilliseconds(300));
+        var provider = new ScriptedProvider("stuck", deadline: TimeSpan.FromSeconds(2)); // long enough that a loaded machine still polls before it
         await using var app = new TasksApp().WithProvider(provider);
         var userId = await app.CreateUserAsync();
         using var events = new TaskEventLog(app.Events, userId);

@@ -21,10 +21,12 @@ public sealed class HubClient : IAsyncDisposable
     private readonly ConcurrentQueue<TaskChanged> _received = new();
     private readonly List<(Func<TaskChanged, bool> Match, TaskCompletionSource<TaskChanged> Done)> _waiters = [];
     private readonly Task _reader;
+    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private HubClient(WebSocket socket)
+    private HubClient(WebSocket socket, IEnumerable<string> alreadyReceived)
     {
         _socket = socket;
+        foreach (var message in alreadyReceived) Handle(message);
         _reader = Task.Run(ReadLoopAsync);
     }
 
@@ -36,10 +38,14 @@ public sealed class HubClient : IAsyncDisposable
         var socket = await connect();
         await socket.SendAsync(Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}" + RecordSeparator), WebSocketMessageType.Text, true, CancellationToken.None);
         var answer = await ReceiveFrameAsync(socket, CancellationToken.None) ?? throw new InvalidOperationException("The hub closed during the handshake.");
-        var handshake = JsonDocument.Parse(answer.TrimEnd(RecordSeparator));
+        // The handshake answer is the first record; the hub's first messages may share its frame.
+        var records = answer.Split(RecordSeparator, StringSplitOptions.RemoveEmptyEntries);
+        var handshake = JsonDocument.Parse(records[0]);
         if (handshake.RootElement.TryGetProperty("error", out var error))
             throw new InvalidOperationException("Handshake refused: " + error.GetString());
-        return new HubClient(socket);
+        var client = new HubClient(socket, records.Skip(1));
+        await client._subscribed.Task.WaitAsync(TaskEventLog.Patience);
+        return client;
     }
 
     public async Task<TaskChanged> WaitForAsync(Func<TaskChanged, bool> match)
@@ -80,7 +86,10 @@ public sealed class HubClient : IAsyncDisposable
     {
         using var doc = JsonDocument.Parse(message);
         var root = doc.RootElement;
-        if (root.GetProperty("type").GetInt32() != 1 || root.GetProperty("target").GetString() != TaskHub.TaskChangedMethod) return;
+        if (root.GetProperty("type").GetInt32() != 1) return;
+        var target = root.GetProperty("target").GetString();
+        if (target == TaskHub.SubscribedMethod) _subscribed.TrySetResult();
+        if (target != TaskHub.TaskChangedMethod) return;
         var change = root.GetProperty("arguments")[0].Deserialize<TaskChanged>(Json)!;
         _received.Enqueue(change);
         lock (_waiters)
