@@ -23,8 +23,7 @@ public sealed class CallbackUrls
     public CallbackUrls(IConfiguration configuration, DataDirectory dataDirectory)
     {
         BaseUrl = PublicBaseUrlSetting.Read(configuration);
-        _key = configuration[KeySetting] is { Length: > 0 } configured ? Convert.FromBase64String(configured) : LoadOrCreateKey(dataDirectory);
-        if (_key.Length < 32) throw new InvalidOperationException($"{KeySetting} must be at least 32 bytes (base64).");
+        _key = SigningKeys.Load(configuration, KeySetting, dataDirectory, KeyFile);
     }
 
     public Uri? BaseUrl { get; }
@@ -42,23 +41,4 @@ public sealed class CallbackUrls
 
     private string Token(Guid taskId) =>
         WebEncoders.Base64UrlEncode(HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes($"callback:{taskId:D}")));
-
-    private static byte[] LoadOrCreateKey(DataDirectory dataDirectory)
-    {
-        var path = Path.Combine(dataDirectory.KeysPath, KeyFile);
-        if (File.Exists(path)) return Convert.FromBase64String(File.ReadAllText(path).Trim());
-        var key = RandomNumberGenerator.GetBytes(32);
-        var temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
-        File.WriteAllText(temp, Convert.ToBase64String(key));
-        try
-        {
-            File.Move(temp, path, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            File.Delete(temp); // another process created it first: use theirs
-            return Convert.FromBase64String(File.ReadAllText(path).Trim());
-        }
-        return key;
-    }
 }

@@ -28,8 +28,7 @@ public sealed class AssetUrlSigner
         BaseUrl = PublicBaseUrlSetting.Read(configuration);
         _time = time;
         _options = options.Value;
-        _key = configuration[KeySetting] is { Length: > 0 } configured ? Convert.FromBase64String(configured) : LoadOrCreateKey(dataDirectory);
-        if (_key.Length < 32) throw new InvalidOperationException($"{KeySetting} must be at least 32 bytes (base64).");
+        _key = SigningKeys.Load(configuration, KeySetting, dataDirectory, "asset-url.key");
     }
 
     /// <summary>The configured public base URL, or null.</summary>
@@ -56,23 +55,4 @@ public sealed class AssetUrlSigner
 
     private string Signature(Guid assetId, long expires) =>
         WebEncoders.Base64UrlEncode(HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes($"{assetId:D}:{expires}")));
-
-    private static byte[] LoadOrCreateKey(DataDirectory dataDirectory)
-    {
-        var path = Path.Combine(dataDirectory.KeysPath, "asset-url.key");
-        if (File.Exists(path)) return Convert.FromBase64String(File.ReadAllText(path).Trim());
-        var key = RandomNumberGenerator.GetBytes(32);
-        var temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
-        File.WriteAllText(temp, Convert.ToBase64String(key));
-        try
-        {
-            File.Move(temp, path, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            File.Delete(temp); // another process created it first: use theirs
-            return Convert.FromBase64String(File.ReadAllText(path).Trim());
-        }
-        return key;
-    }
 }
