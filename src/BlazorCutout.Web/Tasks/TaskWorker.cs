@@ -79,6 +79,14 @@ public sealed class TaskWorker : BackgroundService
         await Task.Yield();
         var heartbeat = HeartbeatAsync(stoppingToken);
         _logger.LogInformation("Task worker {Owner} started", _owner);
+        try
+        {
+            await FailTasksOfRemovedProvidersAsync(stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogError(e, "Task worker: could not check for tasks of removed providers");
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -653,6 +661,36 @@ public sealed class TaskWorker : BackgroundService
         if (t.SubmittedUtc is { } submitted) t.ProcessingMs = (long)(now.UtcDateTime - submitted).TotalMilliseconds;
         if (cost is { } c) RecordCost(step, c, now);
         await SaveAsync(step, release: true);
+    }
+
+    /// <summary>
+    /// A task whose provider was removed from configuration can never be claimed; rather than leave it queued for ever,
+    /// it fails with a reason the owner can act on (retry picks a provider again). One transaction and one notification each.
+    /// </summary>
+    private async Task FailTasksOfRemovedProvidersAsync(CancellationToken ct)
+    {
+        var known = _registry.All.Select(p => p.Descriptor.Id).ToList();
+        CutoutTaskState[] active = [CutoutTaskState.Queued, CutoutTaskState.Submitting, CutoutTaskState.Processing, CutoutTaskState.Downloading];
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
+        var now = _time.GetUtcNow();
+        var nowMs = NowMs();
+        var orphans = await db.Tasks
+            .Where(t => active.Contains(t.State) && !known.Contains(t.ProviderId)
+                        && (t.LeaseUntilMs == null || t.LeaseUntilMs < nowMs))
+            .ToListAsync(ct);
+        foreach (var t in orphans)
+        {
+            t.State = CutoutTaskState.Failed;
+            t.ErrorCode = nameof(ProviderErrorCode.UnknownProvider);
+            t.ErrorMessage = t.ProviderTaskId is null
+                ? $"The provider \"{t.ProviderId}\" is no longer configured on this server; retry with another provider."
+                : $"The provider \"{t.ProviderId}\" was removed while it processed this task, so its result can no longer be collected; retry with another provider.";
+            t.CompletedUtc = now.UtcDateTime;
+            using (await _writeGate.EnterAsync(ct))
+                await db.SaveChangesAsync(ct);
+            _logger.LogWarning("Task {TaskId}: failed because its provider {Provider} is no longer configured", t.Id, t.ProviderId);
+            _notifier.Publish(new TaskChanged(t.Id, t.OwnerId, t.State, t.Progress, t.ErrorMessage, now));
+        }
     }
 
     private async Task CancelAsync(Step step)

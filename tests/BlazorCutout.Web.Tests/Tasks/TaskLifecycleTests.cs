@@ -169,6 +169,38 @@ public sealed class TaskLifecycleTests
     }
 
     [Fact]
+    public async Task A_task_whose_provider_was_removed_fails_at_start_up_with_a_reason_instead_of_waiting_for_ever()
+    {
+        var provider = new ScriptedProvider("retired-service");
+        var dataDirectory = TasksApp.NewDataDirectory();
+        try
+        {
+            string userId;
+            Guid taskId;
+            await using (var first = new TasksApp(dataDirectory).WithProvider(provider))
+            {
+                userId = await first.CreateUserAsync();
+                using var events = new TaskEventLog(first.Events, userId);
+                taskId = (await first.Tasks.SubmitAsync(userId, Request("retired-service"))).Id;
+                await events.WaitForAsync(taskId, CutoutTaskState.Processing);
+            } // the host stops with the task accepted; the provider is then taken out of configuration
+
+            await using var second = new TasksApp(dataDirectory);
+            var row = await second.WaitForFinalRowAsync(taskId);
+
+            Assert.Equal(CutoutTaskState.Failed, row.State);
+            Assert.Equal(nameof(ProviderErrorCode.UnknownProvider), row.ErrorCode);
+            Assert.Contains("retired-service", row.ErrorMessage);
+            Assert.Contains("retry with another provider", row.ErrorMessage);
+            Assert.Empty(await second.CostEntriesAsync(taskId));
+        }
+        finally
+        {
+            TasksApp.DeleteDirectory(dataDirectory);
+        }
+    }
+
+    [Fact]
     public async Task A_provider_that_never_finishes_fails_at_its_deadline_with_a_clear_reason()
     {
         var provider = new ScriptedProvider("stuck", deadline: TimeSpan.FromSeconds(2)); // long enough that a loaded machine still polls before it
