@@ -215,7 +215,7 @@ public sealed class CutoutEngine : ICutoutEngine, IImageThumbnailer, IDisposable
 
             // 2. Model input: N x N, planar, normalised.
             int n = segmenter.InputSize;
-            var input = ImageIO.Resize(work, ww, wh, 3, n, n);
+            var input = ImageIO.ResizeBilinearCentres(work, ww, wh, n, n);
             var tensor = GC.AllocateUninitializedArray<float>(3 * n * n, pinned: true);
             Normalise(input, tensor, n * n);
             trace.Mark("model input");

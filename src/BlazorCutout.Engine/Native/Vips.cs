@@ -249,6 +249,7 @@ internal static unsafe partial class Vips
     internal static int Format(nint img) => vips_image_get_format(img);
     internal static int Interpretation(nint img) => vips_image_get_interpretation(img);
     internal static bool HasAlpha(nint img) => vips_image_hasalpha(img) != 0;
+    internal static bool HasField(nint img, string name) { fixed (byte* n = Utf8(name)) return vips_image_get_typeof(img, n) != 0; }
     internal static int Orientation(nint img) => vips_image_get_orientation(img);
     internal static void Unref(nint o) => g_object_unref(o);
 
@@ -292,6 +293,7 @@ internal static unsafe partial class Vips
     [DllImport(Lib)] private static extern int vips_image_get_format(nint img);
     [DllImport(Lib)] private static extern int vips_image_get_interpretation(nint img);
     [DllImport(Lib)] private static extern int vips_image_hasalpha(nint img);
+    [DllImport(Lib)] private static extern nint vips_image_get_typeof(nint img, byte* name);
     [DllImport(Lib)] private static extern int vips_image_get_orientation(nint img);
     [DllImport(Lib)] private static extern void g_object_unref(nint obj);
     [DllImport(Lib)] private static extern nint g_object_ref(nint obj);
@@ -318,6 +320,8 @@ internal sealed class VipsImage : IDisposable
     public int Bands => Vips.Bands(Handle);
     public int Format => Vips.Format(Handle);
     public bool HasAlpha => Vips.HasAlpha(Handle);
+    /// <summary>An embedded ICC profile (the loaders attach it as "icc-profile-data").</summary>
+    public bool HasIccProfile => Vips.HasField(Handle, "icc-profile-data");
     public int Orientation => Vips.Orientation(Handle);
 
     public VipsImage Op(string name, params (string, object)[] args)

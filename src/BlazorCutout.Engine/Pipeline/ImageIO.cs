@@ -115,7 +115,9 @@ internal static unsafe class ImageIO
             {
                 using var loaded = Vips.LoadBuffer(loader, p, span.Length, sequential: true, failOnTruncated: true, extra);
                 using var rotated = loaded.Op("autorot");
-                using var srgb = rotated.Op("colourspace", ("space", "srgb"));
+                // Colour management as sharp (the peer) and browsers do it: an embedded profile (Adobe RGB, Display P3...)
+                // is converted to sRGB; without one the pixels are taken as sRGB.
+                using var srgb = ToSrgb(rotated);
                 using var flat = srgb.HasAlpha ? srgb.Op("flatten", ("background", new double[] { 255, 255, 255 })) : null;
                 var current = flat ?? srgb;
                 using var cast = current.Format != 0 ? current.Op("cast", ("format", "uchar")) : null;
@@ -170,6 +172,25 @@ internal static unsafe class ImageIO
         }
     }
 
+    /// <summary>
+    /// An embedded profile is honoured; a damaged one is ignored rather than failing the image (what sharp does too),
+    /// and the pixels are then taken as sRGB.
+    /// </summary>
+    private static VipsImage ToSrgb(VipsImage image)
+    {
+        if (image.HasIccProfile)
+        {
+            try
+            {
+                return image.Op("icc_transform", ("output_profile", "srgb"), ("embedded", true), ("intent", "perceptual"));
+            }
+            catch (VipsException)
+            {
+            }
+        }
+        return image.Op("colourspace", ("space", "srgb"));
+    }
+
     /// <summary>Decodes without flattening or band changes (8-bit), for inspecting results (tests, tools).</summary>
     public static (byte[] Pixels, int Width, int Height, int Bands) DecodeRaw(byte[] data)
     {
@@ -193,6 +214,52 @@ internal static unsafe class ImageIO
             using var src = Vips.FromMemory(p, pixels.Length, width, height, bands, 0);
             return ResizeImage(src, width, height, w, h, bands, sizeof(byte));
         }
+    }
+
+    /// <summary>
+    /// The model input: 3-band 8-bit pixels to exactly <paramref name="w"/> x <paramref name="h"/> by bilinear interpolation
+    /// with pixel centres aligned and no antialiasing, i.e. PyTorch's F.interpolate(mode="bilinear", align_corners=False),
+    /// which is how ISNet's training and reference inference resize (there followed by truncation; here rounded).
+    /// </summary>
+    public static byte[] ResizeBilinearCentres(byte[] src, int sw, int sh, int w, int h)
+    {
+        var dst = GC.AllocateUninitializedArray<byte>(checked(w * h * 3));
+        var xa = new int[w];
+        var xb = new int[w];
+        var xt = new float[w];
+        float sx = (float)sw / w, sy = (float)sh / h;
+        for (int x = 0; x < w; x++)
+        {
+            float fx = Math.Max((x + 0.5f) * sx - 0.5f, 0);
+            int x0 = Math.Min((int)fx, sw - 1);
+            xa[x] = 3 * x0;
+            xb[x] = 3 * (x0 < sw - 1 ? x0 + 1 : x0);
+            xt[x] = fx - x0;
+        }
+        int parts = Math.Max(1, Math.Min(Environment.ProcessorCount, h / 64));
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+        {
+            int ya = (int)((long)h * part / parts), yb = (int)((long)h * (part + 1) / parts);
+            for (int y = ya; y < yb; y++)
+            {
+                float fy = Math.Max((y + 0.5f) * sy - 0.5f, 0);
+                int y0 = Math.Min((int)fy, sh - 1), y1 = y0 < sh - 1 ? y0 + 1 : y0;
+                float ty = fy - y0;
+                int r0 = y0 * sw * 3, r1 = y1 * sw * 3, o = y * w * 3;
+                for (int x = 0; x < w; x++)
+                {
+                    int a = xa[x], b = xb[x];
+                    float tx = xt[x];
+                    for (int c = 0; c < 3; c++)
+                    {
+                        float top = src[r0 + a + c] + (src[r0 + b + c] - src[r0 + a + c]) * tx;
+                        float bottom = src[r1 + a + c] + (src[r1 + b + c] - src[r1 + a + c]) * tx;
+                        dst[o + 3 * x + c] = (byte)(top + (bottom - top) * ty + 0.5f);
+                    }
+                }
+            }
+        });
+        return dst;
     }
 
     /// <summary>Resizes a float plane (e.g. a matte) to exactly <paramref name="w"/> x <paramref name="h"/>.</summary>
