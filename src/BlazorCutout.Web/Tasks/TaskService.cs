@@ -17,6 +17,7 @@ public sealed class TaskService(
     ProviderRegistry registry,
     ICutoutEngine engine,
     IAssetStore store,
+    IThumbnailMaker thumbnails,
     AssetUrlSigner signer,
     TaskNotifier notifier,
     TaskSignal signal,
@@ -236,7 +237,12 @@ public sealed class TaskService(
         db.Assets.RemoveRange(inputs);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        foreach (var asset in results.Concat(inputs)) store.Delete(asset.StorageKey);
+        var gone = results.Concat(inputs).ToList();
+        foreach (var asset in gone) store.Delete(asset.StorageKey);
+        // Thumbnails are kept by content, so one goes only when no other asset (a retry's, an identical upload) has it.
+        var hashes = gone.Select(a => a.Sha256).Distinct().ToList();
+        var stillHeld = await db.Assets.Where(a => hashes.Contains(a.Sha256)).Select(a => a.Sha256).Distinct().ToListAsync(CancellationToken.None);
+        foreach (var hash in hashes.Except(stillHeld)) thumbnails.Forget(hash);
         if (deleted == 1 && !task.State.IsFinal())
             notifier.Publish(new TaskChanged(taskId, userId, CutoutTaskState.Canceled, null, CanceledMessage, time.GetUtcNow()));
         return deleted == 1;

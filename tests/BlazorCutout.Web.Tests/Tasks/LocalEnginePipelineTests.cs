@@ -89,6 +89,33 @@ public sealed class LocalEnginePipelineTests(LocalEnginePipelineTests.App app) :
     }
 
     [Fact]
+    public async Task Deleting_a_task_removes_its_kept_thumbnails_once_no_other_image_has_the_same_content()
+    {
+        await using var host = new TasksApp();
+        var user = await host.SignInNewUserAsync();
+        using var events = new TaskEventLog(host.Events, user.Id);
+        NewTaskRequest Upload(string name) => new("local", ProviderOperation.RemoveBackground, new JobOptions(), new IncomingImage(name, null, TestImages.Source));
+        var first = (await host.Tasks.SubmitAsync(user.Id, Upload("a.png"))).Id;
+        var second = (await host.Tasks.SubmitAsync(user.Id, Upload("b.png"))).Id; // the same bytes: same source and result content
+        Assert.Equal(CutoutTaskState.Succeeded, (await events.WaitForFinalAsync(first)).State);
+        Assert.Equal(CutoutTaskState.Succeeded, (await events.WaitForFinalAsync(second)).State);
+        var view = (await host.Tasks.GetAsync(user.Id, first))!;
+        foreach (var url in new[] { view.Source.ThumbnailUrl, view.Results[0].ThumbnailUrl })
+        {
+            using var response = await user.Browser.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        string[] Kept() => Directory.GetFiles(Path.Combine(host.DataDirectory, "thumbnails"), "*.webp", SearchOption.AllDirectories);
+        Assert.Equal(2, Kept().Length);
+
+        Assert.True(await host.Tasks.DeleteAsync(user.Id, first));
+        Assert.Equal(2, Kept().Length); // the second task still shows the same images
+
+        Assert.True(await host.Tasks.DeleteAsync(user.Id, second));
+        Assert.Empty(Kept());
+    }
+
+    [Fact]
     public async Task The_history_query_lists_the_owners_tasks_newest_first_with_filters()
     {
         var userId = await app.Host.CreateUserAsync();

@@ -57,9 +57,22 @@ public sealed class EngineThumbnailMaker(DataDirectory dataDirectory, ILogger<En
     }
 
     /// <summary>Where the thumbnail of these bytes at this size is kept.</summary>
-    public string CachePath(ReadOnlySpan<byte> image, int maxSide)
+    public string CachePath(ReadOnlySpan<byte> image, int maxSide) => CachePath(Convert.ToHexStringLower(SHA256.HashData(image)), maxSide);
+
+    private string CachePath(string hash, int maxSide) => Path.Combine(dataDirectory.Path, FolderName, hash[..2], $"{hash}-{maxSide}.webp");
+
+    public void Forget(string sha256)
     {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(image));
-        return Path.Combine(dataDirectory.Path, FolderName, hash[..2], $"{hash}-{maxSide}.webp");
+        if (sha256.Length != 64 || !sha256.All(Uri.IsHexDigit)) return; // never a path of someone else's choosing
+        var folder = Path.GetDirectoryName(CachePath(sha256, 0))!;
+        if (!Directory.Exists(folder)) return;
+        foreach (var file in Directory.EnumerateFiles(folder, sha256 + "-*.webp"))
+        {
+            try { File.Delete(file); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning(e, "Thumbnail cache: could not delete {Path}", file);
+            }
+        }
     }
 }

@@ -4,6 +4,9 @@ namespace BlazorCutout.Web.Tasks.Storage;
 public interface IThumbnailMaker
 {
     Task<Thumbnail?> MakeAsync(ReadOnlyMemory<byte> image, int maxSide, CancellationToken cancellationToken);
+
+    /// <summary>Removes every kept thumbnail of the content with this SHA-256 (lowercase hex), once no asset holds it.</summary>
+    void Forget(string sha256);
 }
 
 public sealed record Thumbnail(byte[] Bytes, string ContentType);
@@ -15,4 +18,6 @@ public sealed record Thumbnail(byte[] Bytes, string ContentType);
 public sealed class OriginalAsThumbnail : IThumbnailMaker
 {
     public Task<Thumbnail?> MakeAsync(ReadOnlyMemory<byte> image, int maxSide, CancellationToken cancellationToken) => Task.FromResult<Thumbnail?>(null);
+
+    public void Forget(string sha256) { }
 }
