@@ -46,7 +46,7 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
     {
         var photos = Photos.Select(TestImage).ToArray();
         var consoleErrors = new List<string>();
-        var page = await fixture.NewPageAsync(consoleErrors);
+        var page = await fixture.NewPageAsync(consoleErrors, timezoneId: "Asia/Tokyo"); // not the server's zone: History shows the browser's
         await RegisterAsync(page);
 
         await page.EvaluateAsync(RecordCardStates);
@@ -114,9 +114,20 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, head);
         Assert.EndsWith(".png", download.SuggestedFilename);
 
-        // Reload: the Studio starts empty again, and History lists the three tasks as done, with thumbnails.
+        // Reload: the Studio shows the three finished tasks again, as cards with their cut-outs…
         await page.ReloadAsync();
         await BrowserFixture.WaitUntilInteractiveAsync(page);
+        await Expect(cards).ToHaveCountAsync(3);
+        foreach (var name in Photos)
+        {
+            var card = page.Locator($"[data-testid=upload-card][data-file='{name}']");
+            await Expect(card).ToHaveAttributeAsync("data-state", "succeeded");
+            await Expect(card.GetByTestId("card-thumb")).ToHaveAttributeAsync("src", new Regex("/assets/"));
+            await WaitLoadedAsync(card.GetByTestId("card-thumb"));
+        }
+        await BrowserFixture.ScreenshotAsync(page, "studio-6-after-reload");
+
+        // …and History lists them as done, with thumbnails and the time they were created in the browser's zone.
         await page.GetByRole(AriaRole.Link, new() { Name = "History" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "History" })).ToBeVisibleAsync();
         var rows = page.GetByTestId("history-row");
@@ -126,6 +137,18 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
             await Expect(page.GetByTestId("history-grid")).ToContainTextAsync(name);
         for (var i = 0; i < 3; i++)
             await WaitLoadedAsync(page.GetByTestId("history-thumb").Nth(i));
+        await Expect(page.GetByRole(AriaRole.Columnheader, new() { Name = "Created", Exact = true })).ToBeVisibleAsync();
+        var created = page.GetByTestId("history-created").First;
+        await Expect(created).ToHaveAttributeAsync("datetime", new Regex(@"\+09:00$"));
+        var shown = await created.EvaluateAsync<JsonElement>("""
+            t => {
+                const at = new Date(t.getAttribute('datetime')), pad = n => String(n).padStart(2, '0');
+                return { text: t.textContent, local: `${pad(at.getHours())}:${pad(at.getMinutes())}`, offset: -at.getTimezoneOffset(), age: Date.now() - at.getTime() };
+            }
+            """);
+        Assert.Equal(540, shown.GetProperty("offset").GetInt32()); // the browser really is in Tokyo
+        Assert.Contains(shown.GetProperty("local").GetString()!, shown.GetProperty("text").GetString()); // shown as its local clock reads
+        Assert.InRange(shown.GetProperty("age").GetDouble(), 0, 10 * 60_000); // and it is the right moment: a few seconds ago
         await BrowserFixture.ScreenshotAsync(page, "history-1-three-tasks");
 
         // The before/after view opens from History too.

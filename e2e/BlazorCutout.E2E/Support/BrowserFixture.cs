@@ -30,14 +30,16 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     /// <summary>
     /// A fresh, cookie-less browser context with its own page, at a desktop size. Console errors (CSP
-    /// violations, failed loads, script errors) are added to <paramref name="consoleErrors"/> when given.
+    /// violations, failed loads, script errors) are added to <paramref name="consoleErrors"/> when given. The browser
+    /// is in <paramref name="timezoneId"/> (an IANA id, e.g. "Asia/Tokyo") when given, else in the machine's zone.
     /// </summary>
-    public async Task<IPage> NewPageAsync(ICollection<string>? consoleErrors = null)
+    public async Task<IPage> NewPageAsync(ICollection<string>? consoleErrors = null, string? timezoneId = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = App.BaseUrl,
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+            TimezoneId = timezoneId,
         });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using BlazorCutout.Providers;
 using BlazorCutout.Web.Shared;
@@ -18,6 +17,7 @@ public sealed partial class HistoryPage
     [Inject] private DialogService Dialogs { get; set; } = default!;
     [Inject] private NotificationService Notifications { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
+    [Inject] private BrowserTimeZone Zone { get; set; } = default!;
     [Inject] private ILogger<HistoryPage> Logger { get; set; } = default!;
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
@@ -102,16 +102,19 @@ public sealed partial class HistoryPage
 
     private void RowRender(RowRenderEventArgs<TaskView> args)
     {
-        args.Attributes!["data-task"] = args.Data.Id.ToString();
-        args.Attributes!["data-testid"] = "history-row";
+        if (args.Data is null || args.Attributes is null) return;
+        args.Attributes["data-task"] = args.Data.Id.ToString();
+        args.Attributes["data-testid"] = "history-row";
     }
 
-    private string When(DateTimeOffset at)
+    protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        var utc = at.ToUniversalTime();
-        return utc.Date == Clock.GetUtcNow().Date
-            ? "Today " + utc.ToString("HH:mm:ss", CultureInfo.InvariantCulture)
-            : utc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        // Times are in UTC until the browser has said where it is (once per circuit); then they are shown again, local.
+        if (!firstRender || Zone.IsKnown)
+            return;
+        await Zone.EnsureAsync();
+        if (Zone.IsKnown)
+            StateHasChanged();
     }
 
     // ---- live updates ----

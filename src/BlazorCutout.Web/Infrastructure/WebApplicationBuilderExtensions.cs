@@ -35,6 +35,7 @@ public static class WebApplicationBuilderExtensions
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddRadzenComponents();
+        builder.Services.AddScoped<BlazorCutout.Web.Shared.BrowserTimeZone>(); // the user's time zone, asked once per circuit
 
         // Features register here, one extension method each.
         builder.Services.AddTasks(builder.Configuration, dataDirectory);

@@ -20,9 +20,16 @@ public sealed partial class StudioPage
     /// <summary>Files taken from one drop; more are refused with a message rather than silently dropped.</summary>
     public const int MaxFilesPerDrop = 20;
 
+    /// <summary>On load, the Studio shows at most this many of the user's newest tasks…</summary>
+    public const int RecentLimit = 12;
+
+    /// <summary>…those still running, and those that finished within this window.</summary>
+    public static readonly TimeSpan RecentWindow = TimeSpan.FromMinutes(30);
+
     [Inject] private ITaskService Tasks { get; set; } = default!;
     [Inject] private ITaskEvents Events { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
+    [Inject] private TimeProvider Clock { get; set; } = default!;
     [Inject] private ILogger<StudioPage> Logger { get; set; } = default!;
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
@@ -73,7 +80,39 @@ public sealed partial class StudioPage
         if (Descriptor is { } d)
             settings.FitTo(d);
         if (userId.Length > 0)
+        {
             subscription = Events.Subscribe(userId, OnTaskChangedAsync);
+            await LoadRecentAsync();
+        }
+    }
+
+    /// <summary>
+    /// After a reload (or coming back from another page) the table shows what is still running and what finished
+    /// lately, as cards that follow their tasks live like new ones; the rest is in History.
+    /// </summary>
+    private async Task LoadRecentAsync()
+    {
+        TaskPage recent;
+        try
+        {
+            recent = await Tasks.QueryAsync(userId, new TaskQuery(Take: RecentLimit)); // newest first
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Logger.LogWarning(ex, "Loading the recent tasks failed");
+            return;
+        }
+        var since = Clock.GetUtcNow() - RecentWindow;
+        foreach (var view in recent.Items.Where(v => !v.State.IsFinal() || (v.CompletedAt ?? v.CreatedAt) >= since))
+        {
+            if (items.Any(i => i.Task?.Id == view.Id))
+                continue;
+            var item = UploadItem.FromTask(view);
+            items.Add(item);
+            // A change that arrived while the page was loading: apply it, and load the results if it ended the task.
+            if (latest.TryGetValue(view.Id, out var change) && item.Apply(change) && change.State.IsFinal())
+                await RefreshAsync(item);
+        }
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)

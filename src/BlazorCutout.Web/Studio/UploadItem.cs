@@ -64,6 +64,14 @@ public sealed class UploadItem
     public string? ThumbnailUrl =>
         (Succeeded ? TaskText.MainResult(Task!)?.ThumbnailUrl : null) ?? PreviewUrl ?? Task?.Source.ThumbnailUrl;
 
+    /// <summary>A card for a task that already exists (found again after a reload).</summary>
+    public static UploadItem FromTask(TaskView view)
+    {
+        var item = new UploadItem { FileName = view.Source.FileName, Size = view.Source.Bytes };
+        item.Attach(view);
+        return item;
+    }
+
     public void StartReading()
     {
         Phase = UploadPhase.Reading;

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using BlazorCutout.Engine;
 using BlazorCutout.Providers;
+using BlazorCutout.Web.Shared;
 using BlazorCutout.Web.Tasks;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -33,11 +34,15 @@ public sealed class StudioRenderer : IAsyncDisposable
         collection.AddSingleton<AuthenticationStateProvider>(new FixedAuthenticationStateProvider(user));
         collection.AddSingleton<ITaskService>(Tasks);
         collection.AddSingleton<ITaskEvents>(Tasks);
+        collection.AddSingleton<BrowserTimeZone>();
         services = collection.BuildServiceProvider();
         renderer = new HtmlRenderer(services, services.GetRequiredService<ILoggerFactory>());
     }
 
     public FakeTaskService Tasks { get; }
+
+    /// <summary>The circuit's time zone (unknown, so UTC, until a test sets it: markup rendering runs no JS).</summary>
+    public BrowserTimeZone Zone => services.GetRequiredService<BrowserTimeZone>();
 
     public Task<string> RenderAsync<TComponent>(IDictionary<string, object?>? parameters = null) where TComponent : IComponent =>
         renderer.Dispatcher.InvokeAsync(async () =>
@@ -155,8 +160,14 @@ public sealed class FakeTaskService : ITaskService, ITaskEvents
     public Task<TaskView?> GetAsync(string userId, Guid taskId, CancellationToken cancellationToken = default) =>
         System.Threading.Tasks.Task.FromResult(Stored.FirstOrDefault(t => t.Id == taskId));
 
-    public Task<TaskPage> QueryAsync(string userId, TaskQuery query, CancellationToken cancellationToken = default) =>
-        System.Threading.Tasks.Task.FromResult(new TaskPage(Stored.Skip(query.Skip).Take(query.Take).ToList(), Stored.Count));
+    /// <summary>Every query asked, in order.</summary>
+    public List<TaskQuery> Queries { get; } = [];
+
+    public Task<TaskPage> QueryAsync(string userId, TaskQuery query, CancellationToken cancellationToken = default)
+    {
+        Queries.Add(query);
+        return System.Threading.Tasks.Task.FromResult(new TaskPage(Stored.Skip(query.Skip).Take(query.Take).ToList(), Stored.Count));
+    }
 
     public Task<bool> CancelAsync(string userId, Guid taskId, CancellationToken cancellationToken = default) => System.Threading.Tasks.Task.FromResult(false);
 
