@@ -6,7 +6,6 @@ using BlazorCutout.Providers.PicWish;
 using BlazorCutout.Providers.Resilience;
 using BlazorCutout.Providers.Security;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace BlazorCutout.Providers.GptGe;
@@ -17,7 +16,7 @@ namespace BlazorCutout.Providers.GptGe;
 /// <c>GET /task/{task_id}</c> (configurable). It resells PicWish: the envelope, the state codes and the status table are
 /// PicWish's (<see cref="PicWishStates"/>); timestamps are numbers here (both accepted).
 /// </summary>
-public sealed class GptGeProvider : ICutoutProvider, IProviderAccountControl, IProviderAccountStateSource, IDisposable
+public sealed class GptGeProvider : RemoteProvider<GptGeOptions>
 {
     public const string ProviderId = "gptge";
 
@@ -28,36 +27,20 @@ public sealed class GptGeProvider : ICutoutProvider, IProviderAccountControl, IP
         [ProviderOperation.GenerateBackground] = new(PerBatchItem: 1),
     });
 
-    private readonly GptGeOptions _options;
-    private readonly SafeDownloader _downloader;
-    private readonly ILogger _logger;
-    private readonly TimeProvider _time;
     private readonly EnvelopeClient _client;
 
     public GptGeProvider(IOptions<GptGeOptions> options, ProviderHttpClientFactory httpClients, SafeDownloader downloader,
         ILogger<GptGeProvider>? logger = null, TimeProvider? time = null)
+        : base(options.Value, BuildDescriptor, httpClients, downloader, logger, time)
     {
-        _options = options.Value;
-        _downloader = downloader;
-        _logger = logger ?? (ILogger)NullLogger.Instance;
-        _time = time ?? TimeProvider.System;
-        Descriptor = BuildDescriptor(_options);
         _client = new EnvelopeClient(
-            () => httpClients.CreateClient(Descriptor, _options.BaseUrl ?? GptGeOptions.DefaultBaseUrl, _options.Resilience),
-            () => _options.ApiKey,
+            () => Http,
+            () => Options.ApiKey,
             static (request, key) => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Reveal()),
-            new ProviderAccountState(_time), _logger, ProviderId, _options.DisplayName);
+            Account, Logger, ProviderId, Options.DisplayName);
     }
 
-    public ProviderDescriptor Descriptor { get; }
-
-    ProviderAccountState IProviderAccountStateSource.Account => _client.Account;
-
-    /// <summary>What the answers taught us about the account (read-only view for the admin page).</summary>
-    public ProviderAvailability? AccountState => _client.Account.Current();
-
-    /// <summary>An administrator topped up the account or fixed the key: let submissions through again.</summary>
-    public void ClearAccountState() => _client.Account.Clear();
+    protected override Uri BaseAddress() => Options.BaseUrl ?? GptGeOptions.DefaultBaseUrl;
 
     public static ProviderDescriptor BuildDescriptor(GptGeOptions o) => new()
     {
@@ -92,21 +75,18 @@ public sealed class GptGeProvider : ICutoutProvider, IProviderAccountControl, IP
         IsSynchronous = o.UseSync,
     };
 
-    public ProviderAvailability GetAvailability() =>
-        ProviderAvailabilityRules.Evaluate(Descriptor, _options, hasPublicBaseUrl: false, _client.Account);
-
-    public async Task<ProviderSubmission> SubmitAsync(ProviderJob job, CancellationToken cancellationToken)
+    public override async Task<ProviderSubmission> SubmitAsync(ProviderJob job, CancellationToken cancellationToken)
     {
         var (path, batch) = job.Operation switch
         {
-            ProviderOperation.RemoveBackground => (_options.SegmentationPath, (int?)null),
-            ProviderOperation.GenerateBackground => (_options.BackgroundPath, job.Options.BatchSize),
+            ProviderOperation.RemoveBackground => (Options.SegmentationPath, (int?)null),
+            ProviderOperation.GenerateBackground => (Options.BackgroundPath, job.Options.BatchSize),
             _ => throw new ProviderException(ProviderErrorCode.UnsupportedOperation, $"{Name} can remove or generate backgrounds only.", false),
         };
-        using var form = job.Operation == ProviderOperation.GenerateBackground ? BuildBackgroundForm(job, _options.UseSync) : BuildCutoutForm(job, _options.UseSync);
+        using var form = job.Operation == ProviderOperation.GenerateBackground ? BuildBackgroundForm(job, Options.UseSync) : BuildCutoutForm(job, Options.UseSync);
         if (job.CallbackUrl is not null)
         {
-            _downloader.Guard.EnsureAllowed(job.CallbackUrl); // the same rule as every URL we hand out or fetch
+            Downloader.Guard.EnsureAllowed(job.CallbackUrl); // the same rule as every URL we hand out or fetch
             form.Add(new StringContent(job.CallbackUrl.AbsoluteUri), "callback_url");
         }
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = form };
@@ -115,10 +95,10 @@ public sealed class GptGeProvider : ICutoutProvider, IProviderAccountControl, IP
         var taskId = PicWishWire.Text(data, "task_id");
         var id = new GptGeTaskId(taskId ?? "", batch);
 
-        if (!_options.UseSync || PicWishWire.Int(data, "state") is null)
+        if (!Options.UseSync || PicWishWire.Int(data, "state") is null)
         {
             if (string.IsNullOrEmpty(taskId)) throw _client.Unreadable("no task_id");
-            _logger.LogInformation("{Provider} accepted task {ProviderTaskId} for {TaskId}", ProviderId, taskId, job.TaskId);
+            Logger.LogInformation("{Provider} accepted task {ProviderTaskId} for {TaskId}", ProviderId, taskId, job.TaskId);
             return new ProviderSubmission.Accepted(id.ToString());
         }
         switch (Interpret(data, batch))
@@ -133,21 +113,19 @@ public sealed class GptGeProvider : ICutoutProvider, IProviderAccountControl, IP
         }
     }
 
-    public async Task<ProviderPoll> PollAsync(string providerTaskId, CancellationToken cancellationToken)
+    public override async Task<ProviderPoll> PollAsync(string providerTaskId, CancellationToken cancellationToken)
     {
         var id = GptGeTaskId.Parse(providerTaskId);
-        var path = _options.PollPathTemplate.Replace("{task_id}", Uri.EscapeDataString(id.TaskId), StringComparison.Ordinal);
+        var path = Options.PollPathTemplate.Replace("{task_id}", Uri.EscapeDataString(id.TaskId), StringComparison.Ordinal);
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         var envelope = await _client.SendAsync(request, $"Checking the {Name} task", cancellationToken).ConfigureAwait(false);
         var result = Interpret(envelope.Data ?? throw _client.Unreadable("no data"), id.BatchSize);
-        _logger.LogDebug("{Provider} task {ProviderTaskId}: {Poll}", ProviderId, id.TaskId, result);
+        Logger.LogDebug("{Provider} task {ProviderTaskId}: {Poll}", ProviderId, id.TaskId, result);
         return result;
     }
 
-    public Task<DownloadedContent> FetchAsync(ResultReference result, CancellationToken cancellationToken) =>
-        ExpiringResults.FetchAsync(result, _downloader, _options.MaxResultBytes, _time, Name, _options.ResultLifetime, cancellationToken);
-
-    private string Name => Descriptor.DisplayName;
+    public override Task<DownloadedContent> FetchAsync(ResultReference result, CancellationToken cancellationToken) =>
+        ExpiringResults.FetchAsync(result, Downloader, Options.MaxResultBytes, Time, Name, Options.ResultLifetime, cancellationToken);
 
     /// <summary>000's form: image, sync, type, output_type, crop, format, bg_color (JPG only, as PicWish).</summary>
     internal static MultipartFormDataContent BuildCutoutForm(ProviderJob job, bool sync)
@@ -213,14 +191,14 @@ public sealed class GptGeProvider : ICutoutProvider, IProviderAccountControl, IP
         if (state != PicWishStates.Succeeded)
             return new ProviderPoll.Progress(Math.Clamp(PicWishWire.Int(data, "progress") ?? 0, 0, 99)) { Status = PicWishStates.DescribeProgress(state) };
 
-        var expires = (PicWishWire.UnixTime(data, "completed_at") ?? _time.GetUtcNow()) + _options.ResultLifetime;
+        var expires = (PicWishWire.UnixTime(data, "completed_at") ?? Time.GetUtcNow()) + Options.ResultLifetime;
         var images = PicWishWire.Strings(data, "image").Concat(PicWishWire.Strings(data, "images")).Distinct(StringComparer.Ordinal).ToList();
         var results = new List<ResultReference>();
         if (batchSize is { } n)
         {
             if (images.Count < n) return PartialBatch(images.Count, n);
             if (images.Count > n)
-                _logger.LogWarning("{Provider} returned {Count} images for a batch of {Batch}; keeping the first {Batch}", ProviderId, images.Count, n, n);
+                Logger.LogWarning("{Provider} returned {Count} images for a batch of {Batch}; keeping the first {Batch}", ProviderId, images.Count, n, n);
             results.AddRange(images.Take(n).Select((url, i) => PicWishWire.ToReference(url, ResultRole.Image, i, expires, Name)));
         }
         else
@@ -243,6 +221,4 @@ public sealed class GptGeProvider : ICutoutProvider, IProviderAccountControl, IP
             ? $"{Name} finished but returned none of the {asked} requested backgrounds. Try again."
             : $"{Name} returned only {got} of the {asked} requested backgrounds, so the task is marked as failed. Try again.",
         true, $"partial={got}/{asked}");
-
-    public void Dispose() => _client.Dispose();
 }

@@ -6,7 +6,6 @@ using BlazorCutout.Providers.Resilience;
 using BlazorCutout.Providers.Secrets;
 using BlazorCutout.Providers.Security;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using static BlazorCutout.Providers.HitPaw.HitPawWire;
 
@@ -18,38 +17,22 @@ namespace BlazorCutout.Providers.HitPaw;
 /// JSON, <c>Apikey</c> header. URL-only: the source must reach HitPaw as BlazorCutout's signed public URL.
 /// Thread-safe singleton; the only state it keeps is what it learned about the account (coins exhausted, key refused).
 /// </summary>
-public sealed class HitPawProvider : ICutoutProvider, IProviderAccountControl, IProviderAccountStateSource, IDisposable
+public sealed class HitPawProvider : RemoteProvider<HitPawOptions>
 {
     public const string ProviderId = "hitpaw";
     /// <summary>003 reports <c>consume_coins</c>: the reported cost is always in coins.</summary>
     public const string CoinUnit = "coins";
     private const int MaxDetailLength = 300;
 
-    private readonly HitPawOptions _options;
-    private readonly ProviderHttpClientFactory _http;
-    private readonly SafeDownloader _downloader;
-    private readonly ILogger _logger;
-    private readonly TimeProvider _time;
-    private readonly ProviderAccountState _account;
-    private readonly Lazy<HttpClient> _client;
     private ProviderErrorCode _accountBlockCode = ProviderErrorCode.CoinsExhausted;
 
     public HitPawProvider(IOptions<HitPawOptions> options, ProviderHttpClientFactory http, SafeDownloader downloader,
         ILogger<HitPawProvider>? logger = null, TimeProvider? time = null)
+        : base(options.Value, BuildDescriptor, http, downloader, logger, time, options.Value.AccountHoldFor)
     {
-        _options = options.Value;
-        _http = http;
-        _downloader = downloader;
-        _logger = logger ?? (ILogger)NullLogger.Instance;
-        _time = time ?? TimeProvider.System;
-        _account = new ProviderAccountState(_time) { HoldFor = _options.AccountHoldFor };
-        Descriptor = BuildDescriptor(_options);
-        _client = new Lazy<HttpClient>(CreateClient, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    public ProviderDescriptor Descriptor { get; }
-
-    ProviderAccountState IProviderAccountStateSource.Account => _account;
+    protected override bool HasPublicBaseUrl => Options.PublicBaseUrl is not null;
 
     public static ProviderDescriptor BuildDescriptor(HitPawOptions o) => new()
     {
@@ -70,21 +53,12 @@ public sealed class HitPawProvider : ICutoutProvider, IProviderAccountControl, I
         Prices = o.PriceTableOr(PriceTable.Free with { Unit = CoinUnit }),
     };
 
-    /// <summary>What HitPaw's answers taught us about the account (read-only view for the admin page).</summary>
-    public ProviderAvailability? AccountState => _account.Current();
-
-    /// <summary>An administrator topped up the coins or replaced the key: let submissions through again.</summary>
-    public void ClearAccountState() => _account.Clear();
-
-    public ProviderAvailability GetAvailability() =>
-        ProviderAvailabilityRules.Evaluate(Descriptor, _options, _options.PublicBaseUrl is not null, _account);
-
-    public async Task<ProviderSubmission> SubmitAsync(ProviderJob job, CancellationToken cancellationToken)
+    public override async Task<ProviderSubmission> SubmitAsync(ProviderJob job, CancellationToken cancellationToken)
     {
         if (job.Operation != ProviderOperation.RemoveBackground)
             throw new ProviderException(ProviderErrorCode.UnsupportedOperation,
                 $"{Descriptor.DisplayName} only removes backgrounds.", isTransient: false);
-        if (_account.Current() is { } blocked)
+        if (Account.Current() is { } blocked)
             // Nothing is sent: every further submission would hit the same wall (and the same 402).
             throw new ProviderException(_accountBlockCode, $"{Descriptor.DisplayName}: {blocked.Reason}", isTransient: false,
                 providerDetail: "account-state");
@@ -92,7 +66,7 @@ public sealed class HitPawProvider : ICutoutProvider, IProviderAccountControl, I
             $"{Descriptor.DisplayName} only fetches images from a URL, and no public URL of this image is available " +
             "(BlazorCutout needs a configured public base URL).", isTransient: false);
 
-        using var request = JsonPost(_options.SubmitPath, new SubmitRequest(fileUrl.AbsoluteUri));
+        using var request = JsonPost(Options.SubmitPath, new SubmitRequest(fileUrl.AbsoluteUri));
         var (status, body, retryAfter) = await SendAsync(request, $"Submitting to {Descriptor.DisplayName}", cancellationToken).ConfigureAwait(false);
 
         var envelope = Read<SubmitData>(body);
@@ -103,16 +77,16 @@ public sealed class HitPawProvider : ICutoutProvider, IProviderAccountControl, I
                 $"{Descriptor.DisplayName} accepted the request but its answer had no job id; the task was not resubmitted to avoid a second charge.",
                 isTransient: !HitPawDecisions.UnreadableSubmitAnswerIsPermanent, providerDetail: Detail(body));
 
-        _account.Clear(); // a submission got through: the coins and the key work
+        Account.Clear(); // a submission got through: the coins and the key work
         var data = envelope.Data!;
         var cost = data.ConsumeCoins is { } coins ? new ProviderCost(coins, CoinUnit) : (ProviderCost?)null;
-        _logger.LogInformation("{Provider} accepted task {TaskId} as job {JobId} (cost {Cost})", ProviderId, job.TaskId, data.JobId, cost);
+        Logger.LogInformation("{Provider} accepted task {TaskId} as job {JobId} (cost {Cost})", ProviderId, job.TaskId, data.JobId, cost);
         return new ProviderSubmission.Accepted(data.JobId!, cost);
     }
 
-    public async Task<ProviderPoll> PollAsync(string providerTaskId, CancellationToken cancellationToken)
+    public override async Task<ProviderPoll> PollAsync(string providerTaskId, CancellationToken cancellationToken)
     {
-        using var request = JsonPost(_options.StatusPath, new StatusRequest(providerTaskId));
+        using var request = JsonPost(Options.StatusPath, new StatusRequest(providerTaskId));
         request.Options.Set(ResilienceHandler.RetrySafe, true); // it only reads: repeating it cannot charge
         var what = $"Checking the {Descriptor.DisplayName} job";
         var (status, body, retryAfter) = await SendAsync(request, what, cancellationToken).ConfigureAwait(false);
@@ -134,7 +108,7 @@ public sealed class HitPawProvider : ICutoutProvider, IProviderAccountControl, I
             case HitPawStatus.Converting:
                 return new ProviderPoll.Progress(null); // 003 reports no percentage
             case HitPawStatus.Completed:
-                var expires = _time.GetUtcNow() + _options.ResultLifetime;
+                var expires = Time.GetUtcNow() + Options.ResultLifetime;
                 var results = new List<ResultReference>(2);
                 if (TryResultUrl(data.ResUrl) is { } image) results.Add(new ResultReference.Remote(ResultRole.Image, 0, image, expires));
                 if (HitPawDecisions.ReturnBothResults && TryResultUrl(data.MaskUrl) is { } mask)
@@ -149,20 +123,20 @@ public sealed class HitPawProvider : ICutoutProvider, IProviderAccountControl, I
                     $"{Descriptor.DisplayName} could not process this image (the job ended in ERROR). Try another image or provider.",
                     Retryable: HitPawDecisions.ErrorStatusIsRetryable, ProviderDetail: $"status={HitPawStatus.Error}");
             default:
-                _logger.LogWarning("{Provider} job {JobId} has an undocumented status {Status}; treated as in progress", ProviderId, jobId, data.Status);
+                Logger.LogWarning("{Provider} job {JobId} has an undocumented status {Status}; treated as in progress", ProviderId, jobId, data.Status);
                 return HitPawDecisions.UnknownStatusMeansInProgress
                     ? new ProviderPoll.Progress(null)
                     : new ProviderPoll.Failed(ProviderErrorCode.ServerError, $"{Descriptor.DisplayName} reported an unknown state.", true, $"status={data.Status}");
         }
     }
 
-    public async Task<DownloadedContent> FetchAsync(ResultReference result, CancellationToken cancellationToken)
+    public override async Task<DownloadedContent> FetchAsync(ResultReference result, CancellationToken cancellationToken)
     {
-        if (result is ResultReference.Remote { ExpiresAt: { } expiresAt } && _time.GetUtcNow() >= expiresAt)
+        if (result is ResultReference.Remote { ExpiresAt: { } expiresAt } && Time.GetUtcNow() >= expiresAt)
             throw Expired(null);
         try
         {
-            return await ResultFetcher.FetchAsync(result, _downloader, _options.MaxResultBytes, cancellationToken).ConfigureAwait(false);
+            return await ResultFetcher.FetchAsync(result, Downloader, Options.MaxResultBytes, cancellationToken).ConfigureAwait(false);
         }
         catch (ProviderException e) when (e.Code is ProviderErrorCode.NotFound or ProviderErrorCode.AuthenticationFailed)
         {
@@ -173,24 +147,16 @@ public sealed class HitPawProvider : ICutoutProvider, IProviderAccountControl, I
 
     private ProviderException Expired(Exception? inner) => new(ProviderErrorCode.NotFound,
         $"The {Descriptor.DisplayName} result is no longer available (its link expired; {Descriptor.DisplayName} keeps results for " +
-        $"{_options.ResultLifetime.TotalDays:0.#} days and BlazorCutout downloads them at once). Submit the image again.",
+        $"{Options.ResultLifetime.TotalDays:0.#} days and BlazorCutout downloads them at once). Submit the image again.",
         isTransient: false, inner: inner, providerDetail: (inner as ProviderException)?.ProviderDetail ?? "expired");
 
     // ---- HTTP plumbing ----
 
-    private HttpClient CreateClient()
-    {
-        var baseUrl = _options.BaseUrl ?? throw new ProviderException(ProviderErrorCode.ProviderMisconfigured,
-            $"No base URL is configured for {Descriptor.DisplayName}.", isTransient: false);
-        if (!baseUrl.AbsoluteUri.EndsWith('/')) baseUrl = new Uri(baseUrl.AbsoluteUri + "/");
-        return _http.CreateClient(Descriptor, baseUrl, _options.Resilience);
-    }
-
     private HttpRequestMessage JsonPost<T>(string path, T body)
     {
-        if (!_options.Enabled)
+        if (!Options.Enabled)
             throw new ProviderException(ProviderErrorCode.ProviderUnavailable, $"{Descriptor.DisplayName} is disabled in the configuration.", isTransient: false);
-        var key = _options.ApiKey is { IsEmpty: false } k ? k : throw new ProviderException(ProviderErrorCode.ProviderMisconfigured,
+        var key = Options.ApiKey is { IsEmpty: false } k ? k : throw new ProviderException(ProviderErrorCode.ProviderMisconfigured,
             $"No API key is configured for {Descriptor.DisplayName}.", isTransient: false);
         // Buffered bytes, so the resilience layer can re-send the request.
         var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, Json));
@@ -205,9 +171,9 @@ public sealed class HitPawProvider : ICutoutProvider, IProviderAccountControl, I
     {
         try
         {
-            using var response = await _client.Value.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+            using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-            return (response.StatusCode, body, RetryAfterHeader.Read(response, _time.GetUtcNow()));
+            return (response.StatusCode, body, RetryAfterHeader.Read(response, Time.GetUtcNow()));
         }
         catch (ProviderException e)
         {
@@ -247,9 +213,9 @@ public sealed class HitPawProvider : ICutoutProvider, IProviderAccountControl, I
         if (e.Code is ProviderErrorCode.CoinsExhausted or ProviderErrorCode.AuthenticationFailed)
         {
             _accountBlockCode = e.Code;
-            _account.Observe(e);
-            _logger.LogWarning("{Provider} account problem: {Code} ({Detail}); submissions stop until an admin clears it or {Hold} passes",
-                ProviderId, e.Code, e.ProviderDetail, _options.AccountHoldFor);
+            Account.Observe(e);
+            Logger.LogWarning("{Provider} account problem: {Code} ({Detail}); submissions stop until an admin clears it or {Hold} passes",
+                ProviderId, e.Code, e.ProviderDetail, Options.AccountHoldFor);
         }
         return e;
     }
@@ -261,12 +227,7 @@ public sealed class HitPawProvider : ICutoutProvider, IProviderAccountControl, I
     private string Detail(string? text)
     {
         if (string.IsNullOrEmpty(text)) return "";
-        text = Redactor.RedactSecrets(text, _options.ApiKey);
+        text = Redactor.RedactSecrets(text, Options.ApiKey);
         return text.Length <= MaxDetailLength ? text : text[..MaxDetailLength] + "…";
-    }
-
-    public void Dispose()
-    {
-        if (_client.IsValueCreated) _client.Value.Dispose();
     }
 }

@@ -5,23 +5,24 @@ using Microsoft.Extensions.Logging;
 namespace BlazorCutout.Providers.PicWish;
 
 /// <summary>
-/// The HTTP side shared by PicWish and gpt.ge: one lazily created resilient client, the credential header, the
-/// <c>{status, message, data}</c> envelope and its status table, and the account state (401 → "key refused").
+/// The HTTP side shared by PicWish and gpt.ge: the credential header, the <c>{status, message, data}</c> envelope and its
+/// status table, and the account state (401 → "key refused"). The client and the account state belong to the provider
+/// (<see cref="RemoteProvider{TOptions}"/>), which disposes the client.
 /// </summary>
-internal sealed class EnvelopeClient : IDisposable
+internal sealed class EnvelopeClient
 {
-    private readonly Lazy<HttpClient> _http;
+    private readonly Func<HttpClient> _http;
     private readonly Func<Secret?> _key;
     private readonly Action<HttpRequestMessage, Secret> _authorize;
     private readonly ILogger _logger;
     private readonly string _providerId;
     private readonly string _service;
 
-    public EnvelopeClient(Func<HttpClient> create, Func<Secret?> key, Action<HttpRequestMessage, Secret> authorize,
+    /// <param name="http">The provider's lazily created client (a refused base URL throws here, on first use).</param>
+    public EnvelopeClient(Func<HttpClient> http, Func<Secret?> key, Action<HttpRequestMessage, Secret> authorize,
         ProviderAccountState account, ILogger logger, string providerId, string service)
     {
-        // Created on first use: a refused base URL must fail this provider's jobs, not the whole registry.
-        _http = new Lazy<HttpClient>(create);
+        _http = http;
         _key = key;
         _authorize = authorize;
         Account = account;
@@ -43,7 +44,7 @@ internal sealed class EnvelopeClient : IDisposable
             HttpClient http;
             try
             {
-                http = _http.Value;
+                http = _http();
             }
             catch (UrlRefusedException e)
             {
@@ -67,9 +68,4 @@ internal sealed class EnvelopeClient : IDisposable
 
     public ProviderException Unreadable(string why) =>
         new(ProviderErrorCode.ServerError, $"{_service} sent an answer that could not be understood.", true, providerDetail: why);
-
-    public void Dispose()
-    {
-        if (_http.IsValueCreated) _http.Value.Dispose();
-    }
 }

@@ -4,7 +4,6 @@ using BlazorCutout.Engine;
 using BlazorCutout.Providers.Resilience;
 using BlazorCutout.Providers.Security;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace BlazorCutout.Providers.PicWish;
@@ -15,7 +14,7 @@ namespace BlazorCutout.Providers.PicWish;
 /// Results are URLs valid for 1 hour (<c>return_type=1</c>); base64 answers are accepted too.
 /// Decisions where 004 is silent are named in <see cref="PicWishWire"/>, <see cref="PicWishStates"/> and below.
 /// </summary>
-public sealed class PicWishProvider : ICutoutProvider, IProviderAccountControl, IProviderAccountStateSource, IDisposable
+public sealed class PicWishProvider : RemoteProvider<PicWishOptions>
 {
     public const string ProviderId = "picwish";
 
@@ -32,36 +31,20 @@ public sealed class PicWishProvider : ICutoutProvider, IProviderAccountControl, 
     public static IReadOnlySet<string> AcceptedFormats { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         { "jpg", "jpeg", "bmp", "png", "webp", "tiff", "tif", "jfif" };
 
-    private readonly PicWishOptions _options;
-    private readonly SafeDownloader _downloader;
-    private readonly ILogger _logger;
-    private readonly TimeProvider _time;
     private readonly EnvelopeClient _client;
 
     public PicWishProvider(IOptions<PicWishOptions> options, ProviderHttpClientFactory httpClients, SafeDownloader downloader,
         ILogger<PicWishProvider>? logger = null, TimeProvider? time = null)
+        : base(options.Value, BuildDescriptor, httpClients, downloader, logger, time)
     {
-        _options = options.Value;
-        _downloader = downloader;
-        _logger = logger ?? (ILogger)NullLogger.Instance;
-        _time = time ?? TimeProvider.System;
-        Descriptor = BuildDescriptor(_options);
         _client = new EnvelopeClient(
-            () => httpClients.CreateClient(Descriptor, _options.BaseUrl ?? PicWishOptions.DefaultBaseUrl, _options.Resilience),
-            () => _options.ApiKey,
+            () => Http,
+            () => Options.ApiKey,
             static (request, key) => request.Headers.TryAddWithoutValidation("X-API-KEY", key.Reveal()),
-            new ProviderAccountState(_time), _logger, ProviderId, _options.DisplayName);
+            Account, Logger, ProviderId, Options.DisplayName);
     }
 
-    public ProviderDescriptor Descriptor { get; }
-
-    ProviderAccountState IProviderAccountStateSource.Account => _client.Account;
-
-    /// <summary>What the answers taught us about the account (read-only view for the admin page).</summary>
-    public ProviderAvailability? AccountState => _client.Account.Current();
-
-    /// <summary>An administrator topped up the account or fixed the key: let submissions through again.</summary>
-    public void ClearAccountState() => _client.Account.Clear();
+    protected override Uri BaseAddress() => Options.BaseUrl ?? PicWishOptions.DefaultBaseUrl;
 
     public static ProviderDescriptor BuildDescriptor(PicWishOptions o) => new()
     {
@@ -94,23 +77,20 @@ public sealed class PicWishProvider : ICutoutProvider, IProviderAccountControl, 
         IsSynchronous = o.UseSync,
     };
 
-    public ProviderAvailability GetAvailability() =>
-        ProviderAvailabilityRules.Evaluate(Descriptor, _options, hasPublicBaseUrl: false, _client.Account);
-
-    public async Task<ProviderSubmission> SubmitAsync(ProviderJob job, CancellationToken cancellationToken)
+    public override async Task<ProviderSubmission> SubmitAsync(ProviderJob job, CancellationToken cancellationToken)
     {
         if (job.Operation != ProviderOperation.RemoveBackground)
             throw new ProviderException(ProviderErrorCode.UnsupportedOperation, $"{Name} can only remove backgrounds.", false);
-        using var form = BuildForm(job, _options.UseSync);
-        using var request = new HttpRequestMessage(HttpMethod.Post, _options.CreatePath) { Content = form };
+        using var form = BuildForm(job, Options.UseSync);
+        using var request = new HttpRequestMessage(HttpMethod.Post, Options.CreatePath) { Content = form };
         var envelope = await SendAsync(request, "Submitting to " + Name, cancellationToken).ConfigureAwait(false);
         var data = envelope.Data ?? throw Unreadable("no data");
 
         var taskId = PicWishWire.Text(data, "task_id");
-        if (!_options.UseSync || PicWishWire.Int(data, "state") is null)
+        if (!Options.UseSync || PicWishWire.Int(data, "state") is null)
         {
             if (string.IsNullOrEmpty(taskId)) throw Unreadable("no task_id");
-            _logger.LogInformation("{Provider} accepted task {ProviderTaskId} for {TaskId}", ProviderId, taskId, job.TaskId);
+            Logger.LogInformation("{Provider} accepted task {ProviderTaskId} for {TaskId}", ProviderId, taskId, job.TaskId);
             return new ProviderSubmission.Accepted(taskId);
         }
         switch (Interpret(data))
@@ -126,20 +106,18 @@ public sealed class PicWishProvider : ICutoutProvider, IProviderAccountControl, 
         }
     }
 
-    public async Task<ProviderPoll> PollAsync(string providerTaskId, CancellationToken cancellationToken)
+    public override async Task<ProviderPoll> PollAsync(string providerTaskId, CancellationToken cancellationToken)
     {
-        var path = _options.PollPathTemplate.Replace("{task_id}", Uri.EscapeDataString(providerTaskId), StringComparison.Ordinal);
+        var path = Options.PollPathTemplate.Replace("{task_id}", Uri.EscapeDataString(providerTaskId), StringComparison.Ordinal);
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         var envelope = await SendAsync(request, $"Checking the {Name} task", cancellationToken).ConfigureAwait(false);
         var result = Interpret(envelope.Data ?? throw Unreadable("no data"));
-        _logger.LogDebug("{Provider} task {ProviderTaskId}: {Poll}", ProviderId, providerTaskId, result);
+        Logger.LogDebug("{Provider} task {ProviderTaskId}: {Poll}", ProviderId, providerTaskId, result);
         return result;
     }
 
-    public Task<DownloadedContent> FetchAsync(ResultReference result, CancellationToken cancellationToken) =>
-        ExpiringResults.FetchAsync(result, _downloader, _options.MaxResultBytes, _time, Name, _options.ResultLifetime, cancellationToken);
-
-    private string Name => Descriptor.DisplayName;
+    public override Task<DownloadedContent> FetchAsync(ResultReference result, CancellationToken cancellationToken) =>
+        ExpiringResults.FetchAsync(result, Downloader, Options.MaxResultBytes, Time, Name, Options.ResultLifetime, cancellationToken);
 
     /// <summary>The request form of 004. Exclusive pairs (image_file/image_url, bg_*) are enforced here, not left to a 400.</summary>
     internal static MultipartFormDataContent BuildForm(ProviderJob job, bool sync)
@@ -217,7 +195,7 @@ public sealed class PicWishProvider : ICutoutProvider, IProviderAccountControl, 
         if (state != PicWishStates.Succeeded)
             return new ProviderPoll.Progress(Math.Clamp(PicWishWire.Int(data, "progress") ?? 0, 0, 99)) { Status = PicWishStates.DescribeProgress(state) };
 
-        var expires = (PicWishWire.UnixTime(data, "completed_at") ?? _time.GetUtcNow()) + _options.ResultLifetime;
+        var expires = (PicWishWire.UnixTime(data, "completed_at") ?? Time.GetUtcNow()) + Options.ResultLifetime;
         var results = new List<ResultReference>(2);
         if (PicWishWire.Text(data, "image") is { Length: > 0 } image)
             results.Add(PicWishWire.ToReference(image, ResultRole.Image, 0, expires, Name));
@@ -232,6 +210,4 @@ public sealed class PicWishProvider : ICutoutProvider, IProviderAccountControl, 
         _client.SendAsync(request, what, cancellationToken);
 
     private ProviderException Unreadable(string why) => _client.Unreadable(why);
-
-    public void Dispose() => _client.Dispose();
 }

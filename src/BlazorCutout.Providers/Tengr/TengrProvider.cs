@@ -6,7 +6,6 @@ using BlazorCutout.Providers.Resilience;
 using BlazorCutout.Providers.Secrets;
 using BlazorCutout.Providers.Security;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using static BlazorCutout.Providers.Tengr.TengrWire;
 
@@ -17,36 +16,20 @@ namespace BlazorCutout.Providers.Tengr;
 /// <c>GET /v2/artworks/{id}</c> until succeeded (results = mask URLs), failed or canceled. Segment by text prompt or by
 /// points; URL-only (the source reaches Tengr as BlazorCutout's signed public URL); optional webhook (polling regardless).
 /// </summary>
-public sealed class TengrProvider : ICutoutProvider, IProviderAccountControl, IProviderAccountStateSource, IDisposable
+public sealed class TengrProvider : RemoteProvider<TengrOptions>
 {
     public const string ProviderId = "tengr";
     private const int MaxDetailLength = 300;
 
-    private readonly TengrOptions _options;
-    private readonly ProviderHttpClientFactory _http;
-    private readonly SafeDownloader _downloader;
-    private readonly ILogger _logger;
-    private readonly TimeProvider _time;
-    private readonly ProviderAccountState _account;
-    private readonly Lazy<HttpClient> _client;
     private ProviderErrorCode _accountBlockCode = ProviderErrorCode.AuthenticationFailed;
 
     public TengrProvider(IOptions<TengrOptions> options, ProviderHttpClientFactory http, SafeDownloader downloader,
         ILogger<TengrProvider>? logger = null, TimeProvider? time = null)
+        : base(options.Value, BuildDescriptor, http, downloader, logger, time, options.Value.AccountHoldFor)
     {
-        _options = options.Value;
-        _http = http;
-        _downloader = downloader;
-        _logger = logger ?? (ILogger)NullLogger.Instance;
-        _time = time ?? TimeProvider.System;
-        _account = new ProviderAccountState(_time) { HoldFor = _options.AccountHoldFor };
-        Descriptor = BuildDescriptor(_options);
-        _client = new Lazy<HttpClient>(CreateClient, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    public ProviderDescriptor Descriptor { get; }
-
-    ProviderAccountState IProviderAccountStateSource.Account => _account;
+    protected override bool HasPublicBaseUrl => Options.PublicBaseUrl is not null;
 
     public static ProviderDescriptor BuildDescriptor(TengrOptions o) => new()
     {
@@ -67,21 +50,14 @@ public sealed class TengrProvider : ICutoutProvider, IProviderAccountControl, IP
         Prices = o.PriceTableOr(PriceTable.Free with { Unit = o.PriceUnit }),
     };
 
-    public ProviderAvailability? AccountState => _account.Current();
-
-    public void ClearAccountState() => _account.Clear();
-
-    public ProviderAvailability GetAvailability() =>
-        ProviderAvailabilityRules.Evaluate(Descriptor, _options, _options.PublicBaseUrl is not null, _account);
-
-    public async Task<ProviderSubmission> SubmitAsync(ProviderJob job, CancellationToken cancellationToken)
+    public override async Task<ProviderSubmission> SubmitAsync(ProviderJob job, CancellationToken cancellationToken)
     {
-        if (_account.Current() is { } blocked)
+        if (Account.Current() is { } blocked)
             throw new ProviderException(_accountBlockCode, $"{Descriptor.DisplayName}: {blocked.Reason}", isTransient: false, providerDetail: "account-state");
 
         var webhook = await WebhookAsync(job, cancellationToken).ConfigureAwait(false);
-        var parameters = TengrParameters.Build(job, _options, webhook); // validates every documented range before sending
-        using var request = Request(HttpMethod.Post, _options.CreatePath);
+        var parameters = TengrParameters.Build(job, Options, webhook); // validates every documented range before sending
+        using var request = Request(HttpMethod.Post, Options.CreatePath);
         request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(parameters, Json));
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
 
@@ -94,15 +70,15 @@ public sealed class TengrProvider : ICutoutProvider, IProviderAccountControl, IP
                 $"{Descriptor.DisplayName} accepted the request but its answer had no artwork id; the task was not resubmitted to avoid a second charge.",
                 isTransient: false, providerDetail: Detail(body));
 
-        _account.Clear();
-        _logger.LogInformation("{Provider} accepted task {TaskId} as artwork {ArtworkId} ({Method}, webhook {Webhook})",
+        Account.Clear();
+        Logger.LogInformation("{Provider} accepted task {TaskId} as artwork {ArtworkId} ({Method}, webhook {Webhook})",
             ProviderId, job.TaskId, artwork.Id, parameters.Method, webhook is null ? "off" : "on");
         return new ProviderSubmission.Accepted(artwork.Id!); // 001 reports no cost: the configured price table applies
     }
 
-    public async Task<ProviderPoll> PollAsync(string providerTaskId, CancellationToken cancellationToken)
+    public override async Task<ProviderPoll> PollAsync(string providerTaskId, CancellationToken cancellationToken)
     {
-        using var request = Request(HttpMethod.Get, _options.PollPath.Replace("{id}", Uri.EscapeDataString(providerTaskId), StringComparison.Ordinal));
+        using var request = Request(HttpMethod.Get, Options.PollPath.Replace("{id}", Uri.EscapeDataString(providerTaskId), StringComparison.Ordinal));
         var what = $"Checking the {Descriptor.DisplayName} artwork";
         var (status, body, retryAfter) = await SendAsync(request, what, cancellationToken).ConfigureAwait(false);
         if (!IsSuccess(status)) throw Observe(MapError(status, body, retryAfter, what));
@@ -123,7 +99,7 @@ public sealed class TengrProvider : ICutoutProvider, IProviderAccountControl, IP
             case TengrStatus.Processing:
                 return new ProviderPoll.Progress(null); // 001 reports no percentage
             case TengrStatus.Succeeded:
-                var expires = TengrDecisions.ResultLifetime is { } life ? _time.GetUtcNow() + life : (DateTimeOffset?)null;
+                var expires = TengrDecisions.ResultLifetime is { } life ? Time.GetUtcNow() + life : (DateTimeOffset?)null;
                 var results = (artwork.Results ?? [])
                     .Select(u => !string.IsNullOrWhiteSpace(u) && Uri.TryCreate(u, UriKind.Absolute, out var url) ? url : null)
                     .Where(u => u is not null)
@@ -143,7 +119,7 @@ public sealed class TengrProvider : ICutoutProvider, IProviderAccountControl, IP
                     $"{Descriptor.DisplayName} canceled the segmentation before it finished. Submitting it again may work.",
                     TengrDecisions.CanceledIsRetryable, $"status=canceled{ErrorDetail(artwork)}");
             default:
-                _logger.LogWarning("{Provider} artwork {ArtworkId} has an undocumented status {Status}; treated as in progress", ProviderId, artwork.Id, artwork.Status);
+                Logger.LogWarning("{Provider} artwork {ArtworkId} has an undocumented status {Status}; treated as in progress", ProviderId, artwork.Id, artwork.Status);
                 return TengrDecisions.UnknownStatusMeansInProgress
                     ? new ProviderPoll.Progress(null)
                     : new ProviderPoll.Failed(ProviderErrorCode.ServerError, $"{Descriptor.DisplayName} reported an unknown state.", true, $"status={artwork.Status}");
@@ -157,13 +133,13 @@ public sealed class TengrProvider : ICutoutProvider, IProviderAccountControl, IP
         catch (JsonException) { return null; }
     }
 
-    public async Task<DownloadedContent> FetchAsync(ResultReference result, CancellationToken cancellationToken)
+    public override async Task<DownloadedContent> FetchAsync(ResultReference result, CancellationToken cancellationToken)
     {
-        if (result is ResultReference.Remote { ExpiresAt: { } expiresAt } && _time.GetUtcNow() >= expiresAt)
+        if (result is ResultReference.Remote { ExpiresAt: { } expiresAt } && Time.GetUtcNow() >= expiresAt)
             throw Expired(null);
         try
         {
-            return await ResultFetcher.FetchAsync(result, _downloader, _options.MaxResultBytes, cancellationToken).ConfigureAwait(false);
+            return await ResultFetcher.FetchAsync(result, Downloader, Options.MaxResultBytes, cancellationToken).ConfigureAwait(false);
         }
         catch (ProviderException e) when (e.Code is ProviderErrorCode.NotFound or ProviderErrorCode.AuthenticationFailed)
         {
@@ -178,34 +154,26 @@ public sealed class TengrProvider : ICutoutProvider, IProviderAccountControl, IP
     /// <summary>TengrDecisions.WebhookOnlyWhenGuardAllows.</summary>
     private async Task<Uri?> WebhookAsync(ProviderJob job, CancellationToken ct)
     {
-        if (!_options.UseCallbacks || job.CallbackUrl is not { } callback) return null;
+        if (!Options.UseCallbacks || job.CallbackUrl is not { } callback) return null;
         try
         {
-            await _downloader.Guard.EnsureAllowedAsync(callback, ct).ConfigureAwait(false);
+            await Downloader.Guard.EnsureAllowedAsync(callback, ct).ConfigureAwait(false);
             return callback;
         }
         catch (UrlRefusedException e)
         {
-            _logger.LogInformation("{Provider} webhook left out for task {TaskId}: {Reason} (polling finishes the task)", ProviderId, job.TaskId, e.Message);
+            Logger.LogInformation("{Provider} webhook left out for task {TaskId}: {Reason} (polling finishes the task)", ProviderId, job.TaskId, e.Message);
             return null;
         }
     }
 
     // ---- HTTP plumbing ----
 
-    private HttpClient CreateClient()
-    {
-        var baseUrl = _options.BaseUrl ?? throw new ProviderException(ProviderErrorCode.ProviderMisconfigured,
-            $"No base URL is configured for {Descriptor.DisplayName}.", isTransient: false);
-        if (!baseUrl.AbsoluteUri.EndsWith('/')) baseUrl = new Uri(baseUrl.AbsoluteUri + "/");
-        return _http.CreateClient(Descriptor, baseUrl, _options.Resilience);
-    }
-
     private HttpRequestMessage Request(HttpMethod method, string path)
     {
-        if (!_options.Enabled)
+        if (!Options.Enabled)
             throw new ProviderException(ProviderErrorCode.ProviderUnavailable, $"{Descriptor.DisplayName} is disabled in the configuration.", isTransient: false);
-        var key = _options.ApiKey is { IsEmpty: false } k ? k : throw new ProviderException(ProviderErrorCode.ProviderMisconfigured,
+        var key = Options.ApiKey is { IsEmpty: false } k ? k : throw new ProviderException(ProviderErrorCode.ProviderMisconfigured,
             $"No API key is configured for {Descriptor.DisplayName}.", isTransient: false);
         var request = new HttpRequestMessage(method, new Uri(path.TrimStart('/'), UriKind.Relative));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Reveal());
@@ -217,9 +185,9 @@ public sealed class TengrProvider : ICutoutProvider, IProviderAccountControl, IP
     {
         try
         {
-            using var response = await _client.Value.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+            using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-            return (response.StatusCode, body, RetryAfterHeader.Read(response, _time.GetUtcNow()));
+            return (response.StatusCode, body, RetryAfterHeader.Read(response, Time.GetUtcNow()));
         }
         catch (ProviderException e)
         {
@@ -244,9 +212,9 @@ public sealed class TengrProvider : ICutoutProvider, IProviderAccountControl, IP
         if (e.Code is ProviderErrorCode.CoinsExhausted or ProviderErrorCode.AuthenticationFailed)
         {
             _accountBlockCode = e.Code;
-            _account.Observe(e);
-            _logger.LogWarning("{Provider} account problem: {Code} ({Detail}); submissions stop until an admin clears it or {Hold} passes",
-                ProviderId, e.Code, e.ProviderDetail, _options.AccountHoldFor);
+            Account.Observe(e);
+            Logger.LogWarning("{Provider} account problem: {Code} ({Detail}); submissions stop until an admin clears it or {Hold} passes",
+                ProviderId, e.Code, e.ProviderDetail, Options.AccountHoldFor);
         }
         return e;
     }
@@ -256,12 +224,7 @@ public sealed class TengrProvider : ICutoutProvider, IProviderAccountControl, IP
     private string Detail(string? text)
     {
         if (string.IsNullOrEmpty(text)) return "";
-        text = Redactor.RedactSecrets(text, _options.ApiKey);
+        text = Redactor.RedactSecrets(text, Options.ApiKey);
         return text.Length <= MaxDetailLength ? text : text[..MaxDetailLength] + "…";
-    }
-
-    public void Dispose()
-    {
-        if (_client.IsValueCreated) _client.Value.Dispose();
     }
 }

@@ -1,0 +1,83 @@
+using BlazorCutout.Providers.Resilience;
+using BlazorCutout.Providers.Security;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BlazorCutout.Providers;
+
+/// <summary>
+/// The wiring every remote client shares: its options snapshot, the descriptor built from them, the guarded downloader,
+/// logger and clock, what it learned about the account (<see cref="ProviderAccountState"/>, carried over by
+/// <see cref="ReconfigurableProvider{TOptions}"/>) and one lazily created resilient <see cref="HttpClient"/>.
+/// Wire formats, error mapping and account blocking stay in the clients.
+/// </summary>
+public abstract class RemoteProvider<TOptions> : ICutoutProvider, IProviderAccountControl, IProviderAccountStateSource, IDisposable
+    where TOptions : RemoteProviderOptions
+{
+    private readonly Lazy<HttpClient> _http;
+
+    /// <param name="accountHoldFor">How long an account problem is remembered; null keeps <see cref="ProviderAccountState"/>'s default.</param>
+    protected RemoteProvider(TOptions options, Func<TOptions, ProviderDescriptor> describe, ProviderHttpClientFactory httpClients,
+        SafeDownloader downloader, ILogger? logger, TimeProvider? time, TimeSpan? accountHoldFor = null)
+    {
+        Options = options;
+        Downloader = downloader;
+        Logger = logger ?? NullLogger.Instance;
+        Time = time ?? TimeProvider.System;
+        Account = accountHoldFor is { } hold ? new ProviderAccountState(Time) { HoldFor = hold } : new ProviderAccountState(Time);
+        Descriptor = describe(options);
+        // Created on first use: a refused or missing base URL must fail this provider's jobs, not the whole registry.
+        _http = new Lazy<HttpClient>(() => httpClients.CreateClient(Descriptor, BaseAddress(), Options.Resilience),
+            LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public ProviderDescriptor Descriptor { get; }
+
+    protected TOptions Options { get; }
+    protected SafeDownloader Downloader { get; }
+    protected ILogger Logger { get; }
+    protected TimeProvider Time { get; }
+    protected ProviderAccountState Account { get; }
+
+    /// <summary>The client's HTTP client, created through <see cref="ProviderHttpClientFactory"/> on first use.</summary>
+    protected HttpClient Http => _http.Value;
+
+    protected string Name => Descriptor.DisplayName;
+
+    ProviderAccountState IProviderAccountStateSource.Account => Account;
+
+    /// <summary>What the answers taught us about the account (read-only view for the admin page).</summary>
+    public ProviderAvailability? AccountState => Account.Current();
+
+    /// <summary>An administrator topped up the account or fixed the key: let submissions through again.</summary>
+    public void ClearAccountState() => Account.Clear();
+
+    public ProviderAvailability GetAvailability() =>
+        ProviderAvailabilityRules.Evaluate(Descriptor, Options, HasPublicBaseUrl, Account);
+
+    /// <summary>Whether BlazorCutout's public base URL is known (matters only to URL-only providers).</summary>
+    protected virtual bool HasPublicBaseUrl => false;
+
+    /// <summary>
+    /// The API root the HTTP client is created with. Default: the configured <see cref="RemoteProviderOptions.BaseUrl"/>,
+    /// required, with a trailing slash so relative paths append to it.
+    /// </summary>
+    protected virtual Uri BaseAddress()
+    {
+        var baseUrl = Options.BaseUrl ?? throw new ProviderException(ProviderErrorCode.ProviderMisconfigured,
+            $"No base URL is configured for {Descriptor.DisplayName}.", isTransient: false);
+        if (!baseUrl.AbsoluteUri.EndsWith('/')) baseUrl = new Uri(baseUrl.AbsoluteUri + "/");
+        return baseUrl;
+    }
+
+    public abstract Task<ProviderSubmission> SubmitAsync(ProviderJob job, CancellationToken cancellationToken);
+
+    public abstract Task<ProviderPoll> PollAsync(string providerTaskId, CancellationToken cancellationToken);
+
+    public abstract Task<DownloadedContent> FetchAsync(ResultReference result, CancellationToken cancellationToken);
+
+    public void Dispose()
+    {
+        if (_http.IsValueCreated) _http.Value.Dispose();
+    }
+}
