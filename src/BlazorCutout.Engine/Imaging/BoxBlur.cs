@@ -41,7 +41,7 @@ internal static class BoxBlur
         for (int i = -r; i <= r; i++) Add(sum, Row(i), 1f);
         for (int y = 0; y < height; y++)
         {
-            Scale(sum, inv, plane.AsSpan(y * width, width));
+            RowMath.Scale(sum, inv, plane.AsSpan(y * width, width));
             Add(sum, Row(y + r + 1), 1f);
             Add(sum, Row(y - r), -1f);
         }
@@ -54,14 +54,5 @@ internal static class BoxBlur
             for (; i <= acc.Length - Vector<float>.Count; i += Vector<float>.Count)
                 (new Vector<float>(acc.Slice(i)) + new Vector<float>(row.Slice(i)) * sign).CopyTo(acc.Slice(i));
         for (; i < acc.Length; i++) acc[i] += row[i] * sign;
-    }
-
-    private static void Scale(ReadOnlySpan<float> a, float w, Span<float> dst)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-            for (; i <= dst.Length - Vector<float>.Count; i += Vector<float>.Count)
-                (new Vector<float>(a.Slice(i)) * w).CopyTo(dst.Slice(i));
-        for (; i < dst.Length; i++) dst[i] = a[i] * w;
     }
 }

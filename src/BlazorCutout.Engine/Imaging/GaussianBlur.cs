@@ -115,20 +115,11 @@ internal static class GaussianBlur
         for (int y = 0; y < height; y++)
         {
             EnsureCopied(y + r);
-            Scale(Slot(y), kernel[0], acc);
+            RowMath.Scale(Slot(y), kernel[0], acc);
             for (int k = 1; k <= r; k++)
                 AddPair(Slot(Math.Max(y - k, 0)), Slot(Math.Min(y + k, height - 1)), kernel[k], acc);
             acc.AsSpan().CopyTo(plane.AsSpan(y * width, width));
         }
-    }
-
-    private static void Scale(ReadOnlySpan<float> a, float w, Span<float> dst)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-            for (; i <= dst.Length - Vector<float>.Count; i += Vector<float>.Count)
-                (new Vector<float>(a.Slice(i)) * w).CopyTo(dst.Slice(i));
-        for (; i < dst.Length; i++) dst[i] = a[i] * w;
     }
 
     private static void AddPair(ReadOnlySpan<float> a, ReadOnlySpan<float> b, float w, Span<float> dst)

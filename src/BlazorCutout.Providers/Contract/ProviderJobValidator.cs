@@ -1,5 +1,6 @@
 using System.Globalization;
 using BlazorCutout.Engine;
+using BlazorCutout.Engine.Imaging;
 
 namespace BlazorCutout.Providers;
 
@@ -15,7 +16,7 @@ public static class ProviderJobValidator
         var o = job.Options;
         var so = descriptor.Options;
         if (!descriptor.Supports(job.Operation))
-            throw Refuse(ProviderErrorCode.UnsupportedOperation, $"{descriptor.DisplayName} cannot do {Describe(job.Operation)}.");
+            throw Refuse(ProviderErrorCode.UnsupportedOperation, $"{descriptor.DisplayName} cannot do {job.Operation.Describe()}.");
 
         if (!AcceptsSource(descriptor.Inputs, job.Source))
             throw Refuse(ProviderErrorCode.InputNotAccepted, descriptor.NeedsPublicUrlForUploads
@@ -87,25 +88,19 @@ public static class ProviderJobValidator
     private static bool IsHexColour(string value) =>
         value.Length == 6 && int.TryParse(value, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out _);
 
-    // Ranges of 001; the engine enforces the same ones, remote APIs would answer 400.
+    // The ranges of 001, as the engine states and enforces them: one table, so a remote job is refused here exactly
+    // where the local engine would refuse it, before anything is sent or charged.
     private static void ValidateMaskRanges(MaskOptions m)
     {
-        if (m.Expand is < -16384 or > 16384)
-            throw Refuse(ProviderErrorCode.InvalidOption, "Mask expansion must be between -16384 and 16384 pixels.");
-        if (m.BlurSigma is < 0.1 or > 100)
-            throw Refuse(ProviderErrorCode.InvalidOption, "Mask blur must be between 0.1 and 100.");
-        if (m.KernelSize is < 0 or > 100)
-            throw Refuse(ProviderErrorCode.InvalidOption, "Mask blur area must be between 0 and 100.");
+        try
+        {
+            MaskPostProcessing.Validate(m);
+        }
+        catch (CutoutException e)
+        {
+            throw Refuse(ProviderErrorCode.InvalidOption, e.Message);
+        }
     }
-
-    private static string Describe(ProviderOperation op) => op switch
-    {
-        ProviderOperation.RemoveBackground => "background removal",
-        ProviderOperation.SegmentByPoints => "segmentation by points",
-        ProviderOperation.SegmentByText => "segmentation by text",
-        ProviderOperation.GenerateBackground => "background generation",
-        _ => op.ToString(),
-    };
 
     private static string Describe(OutputKind kind) => kind switch
     {

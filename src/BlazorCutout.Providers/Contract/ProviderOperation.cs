@@ -13,6 +13,19 @@ public enum ProviderOperation
     GenerateBackground,
 }
 
+public static class ProviderOperationText
+{
+    /// <summary>The operation as it reads inside a sentence ("… cannot do background removal").</summary>
+    public static string Describe(this ProviderOperation op) => op switch
+    {
+        ProviderOperation.RemoveBackground => "background removal",
+        ProviderOperation.SegmentByPoints => "segmentation by points",
+        ProviderOperation.SegmentByText => "segmentation by text",
+        ProviderOperation.GenerateBackground => "background generation",
+        _ => op.ToString(),
+    };
+}
+
 /// <summary>How the source image can reach the provider.</summary>
 [Flags]
 public enum ProviderInputs

@@ -262,7 +262,7 @@ public sealed class TaskService(
             throw new TaskRejectedException(nameof(ProviderErrorCode.UnsupportedOperation),
                 provider is BlazorCutout.Providers.Local.LocalEngineProvider && request.Operation == ProviderOperation.SegmentByText
                     ? BlazorCutout.Providers.Local.LocalEngineProvider.TextUnsupportedReason
-                    : $"{d.DisplayName} cannot do {Describe(request.Operation)}.");
+                    : $"{d.DisplayName} cannot do {request.Operation.Describe()}.");
         if (request.Options is null)
             throw new TaskRejectedException(nameof(ProviderErrorCode.InvalidOption), "No options were given.");
 
@@ -380,13 +380,4 @@ public sealed class TaskService(
             .ToLookup(a => a.TaskId!.Value);
         return tasks.Select(t => TaskRecords.ToView(t, sources, results, registry)).ToList();
     }
-
-    private static string Describe(ProviderOperation op) => op switch
-    {
-        ProviderOperation.RemoveBackground => "background removal",
-        ProviderOperation.SegmentByPoints => "segmentation by points",
-        ProviderOperation.SegmentByText => "segmentation by text",
-        ProviderOperation.GenerateBackground => "background generation",
-        _ => op.ToString(),
-    };
 }
