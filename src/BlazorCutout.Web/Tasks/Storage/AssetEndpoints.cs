@@ -48,9 +48,8 @@ public static class AssetEndpoints
             http.Response.Headers.ETag = etag.ToString();
             return Results.StatusCode(StatusCodes.Status304NotModified);
         }
-        var bytes = await store.ReadAllAsync(asset.StorageKey, ct);
-        if (bytes is null) return Missing(asset, log);
-        var thumbnail = await thumbnails.MakeAsync(bytes, size, ct);
+        var thumbnail = await thumbnails.MakeAsync(asset.Sha256, token => store.ReadAllAsync(asset.StorageKey, token), size, ct);
+        // No thumbnail (none made, or the file is gone): the original, which also reports a missing file.
         if (thumbnail is null) return Serve(asset, http, store, log, download: false, cache: "private, max-age=86400");
         http.Response.Headers.CacheControl = "private, max-age=86400";
         return Results.File(thumbnail.Bytes, thumbnail.ContentType, lastModified: TaskRecords.Utc(asset.CreatedUtc), entityTag: etag);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using BlazorCutout.Engine;
 using BlazorCutout.Web.Infrastructure;
 
@@ -18,20 +17,23 @@ public sealed class EngineThumbnailMaker(DataDirectory dataDirectory, ILogger<En
     public const string FolderName = "thumbnails";
     private const string ContentType = "image/webp";
 
-    public async Task<Thumbnail?> MakeAsync(ReadOnlyMemory<byte> image, int maxSide, CancellationToken cancellationToken)
+    public async Task<Thumbnail?> MakeAsync(string sha256, Func<CancellationToken, Task<byte[]?>> readImage, int maxSide, CancellationToken cancellationToken)
     {
-        if (thumbnailer is null || image.IsEmpty || maxSide <= 0) return null;
-        var path = CachePath(image.Span, maxSide);
+        if (thumbnailer is null || maxSide <= 0 || !IsSha256(sha256)) return null;
+        var path = CachePath(sha256, maxSide);
         try
         {
             return new Thumbnail(await File.ReadAllBytesAsync(path, cancellationToken), ContentType);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { }
 
+        // A cache hit never reads the original: grids ask for many thumbnails, and originals run to megabytes.
+        if (await readImage(cancellationToken) is not { Length: > 0 } image) return null;
+
         ImageThumbnail made;
         try
         {
-            made = await Task.Run(() => thumbnailer.Thumbnail(image.Span, maxSide), cancellationToken);
+            made = await Task.Run(() => thumbnailer.Thumbnail(image, maxSide), cancellationToken);
         }
         catch (CutoutException e)
         {
@@ -56,14 +58,15 @@ public sealed class EngineThumbnailMaker(DataDirectory dataDirectory, ILogger<En
         return new Thumbnail(made.Bytes, made.ContentType);
     }
 
-    /// <summary>Where the thumbnail of these bytes at this size is kept.</summary>
-    public string CachePath(ReadOnlySpan<byte> image, int maxSide) => CachePath(Convert.ToHexStringLower(SHA256.HashData(image)), maxSide);
-
+    /// <summary>Where the thumbnail of the content with this SHA-256 at this size is kept.</summary>
     private string CachePath(string hash, int maxSide) => Path.Combine(dataDirectory.Path, FolderName, hash[..2], $"{hash}-{maxSide}.webp");
+
+    // The hash becomes a path: only ever 64 hex digits, never a name of someone else's choosing.
+    private static bool IsSha256(string value) => value.Length == 64 && value.All(Uri.IsHexDigit);
 
     public void Forget(string sha256)
     {
-        if (sha256.Length != 64 || !sha256.All(Uri.IsHexDigit)) return; // never a path of someone else's choosing
+        if (!IsSha256(sha256)) return;
         var folder = Path.GetDirectoryName(CachePath(sha256, 0))!;
         if (!Directory.Exists(folder)) return;
         foreach (var file in Directory.EnumerateFiles(folder, sha256 + "-*.webp"))

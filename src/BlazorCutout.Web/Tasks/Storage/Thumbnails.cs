@@ -3,7 +3,11 @@ namespace BlazorCutout.Web.Tasks.Storage;
 /// <summary>Makes the small image a grid shows. Returns null when it cannot, and the endpoint then serves the original.</summary>
 public interface IThumbnailMaker
 {
-    Task<Thumbnail?> MakeAsync(ReadOnlyMemory<byte> image, int maxSide, CancellationToken cancellationToken);
+    /// <summary>
+    /// The thumbnail of the content with this SHA-256 (as the asset store recorded it). <paramref name="readImage"/> is
+    /// called only when the thumbnail has to be made; null when there is none to give (the caller serves the original).
+    /// </summary>
+    Task<Thumbnail?> MakeAsync(string sha256, Func<CancellationToken, Task<byte[]?>> readImage, int maxSide, CancellationToken cancellationToken);
 
     /// <summary>Removes every kept thumbnail of the content with this SHA-256 (lowercase hex), once no asset holds it.</summary>
     void Forget(string sha256);
@@ -17,7 +21,8 @@ public sealed record Thumbnail(byte[] Bytes, string ContentType);
 /// </summary>
 public sealed class OriginalAsThumbnail : IThumbnailMaker
 {
-    public Task<Thumbnail?> MakeAsync(ReadOnlyMemory<byte> image, int maxSide, CancellationToken cancellationToken) => Task.FromResult<Thumbnail?>(null);
+    public Task<Thumbnail?> MakeAsync(string sha256, Func<CancellationToken, Task<byte[]?>> readImage, int maxSide, CancellationToken cancellationToken) =>
+        Task.FromResult<Thumbnail?>(null);
 
     public void Forget(string sha256) { }
 }
