@@ -62,10 +62,16 @@ public sealed record ProviderLimits
         if (probe.Width > MaxPixelsPerSide || probe.Height > MaxPixelsPerSide)
             throw new ProviderException(ProviderErrorCode.TooManyPixels,
                 $"The image is {probe.Width}×{probe.Height} pixels; this provider accepts at most {MaxPixelsPerSide} pixels per side.", isTransient: false);
-        if (!AcceptedFormats.Contains(probe.Format) && !(probe.Format.Equals("jpg", StringComparison.OrdinalIgnoreCase) && AcceptedFormats.Contains("jpeg")))
+        if (!Accepts(probe.Format))
             throw new ProviderException(ProviderErrorCode.UnsupportedFormat,
                 $"This provider does not accept {probe.Format.ToUpperInvariant()} images (accepted: {string.Join(", ", AcceptedFormats.Order())}).", isTransient: false);
     }
+
+    /// <summary>Whether this format is accepted; "jpg" and "jpeg" name the same one, whichever a list uses.</summary>
+    public bool Accepts(string format) =>
+        AcceptedFormats.Contains(format)
+        || (format.Equals("jpeg", StringComparison.OrdinalIgnoreCase) && AcceptedFormats.Contains("jpg"))
+        || (format.Equals("jpg", StringComparison.OrdinalIgnoreCase) && AcceptedFormats.Contains("jpeg"));
 
     private static string Megabytes(long bytes) => $"{bytes / (1024.0 * 1024.0):0.#} MB";
 }

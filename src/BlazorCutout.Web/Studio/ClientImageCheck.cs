@@ -36,7 +36,7 @@ public static class ClientImageCheck
             return "The file is empty.";
         if (file.Format is null)
             return $"This is not an image: its content is not {accepted}, whatever its name says.";
-        if (!Accepts(limits, file.Format))
+        if (!limits.Accepts(file.Format))
             return $"{provider.DisplayName} does not accept {file.Format.ToUpperInvariant()} images (accepted: {accepted}).";
         var maxBytes = MaxBytes(limits);
         if (file.Size > maxBytes)
@@ -47,11 +47,6 @@ public static class ClientImageCheck
             return $"The image is {file.Width}×{file.Height} pixels; the limit is {limits.MaxPixelsPerSide} pixels per side.";
         return null;
     }
-
-    public static bool Accepts(ProviderLimits limits, string format) =>
-        limits.AcceptedFormats.Contains(format)
-        || (format.Equals("jpeg", StringComparison.OrdinalIgnoreCase) && limits.AcceptedFormats.Contains("jpg"))
-        || (format.Equals("jpg", StringComparison.OrdinalIgnoreCase) && limits.AcceptedFormats.Contains("jpeg"));
 
     /// <summary>The file input's accept list for a provider (a hint for the chooser; the checks above are what count).</summary>
     public static string AcceptAttribute(ProviderLimits limits) =>
