@@ -1,4 +1,5 @@
 using BlazorCutout.Providers.Resilience;
+using BlazorCutout.Providers.Secrets;
 using BlazorCutout.Providers.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -79,5 +80,15 @@ public abstract class RemoteProvider<TOptions> : ICutoutProvider, IProviderAccou
     public void Dispose()
     {
         if (_http.IsValueCreated) _http.Value.Dispose();
+    }
+
+    private const int MaxDetailLength = 300;
+
+    /// <summary>The service's own words for logs and the admin view: the key masked, length bounded.</summary>
+    protected string Detail(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return "";
+        text = Redactor.RedactSecrets(text, Options.ApiKey);
+        return text.Length <= MaxDetailLength ? text : text[..MaxDetailLength] + "…";
     }
 }

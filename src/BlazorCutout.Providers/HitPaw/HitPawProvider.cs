@@ -22,7 +22,6 @@ public sealed class HitPawProvider : RemoteProvider<HitPawOptions>
     public const string ProviderId = "hitpaw";
     /// <summary>003 reports <c>consume_coins</c>: the reported cost is always in coins.</summary>
     public const string CoinUnit = "coins";
-    private const int MaxDetailLength = 300;
 
     private ProviderErrorCode _accountBlockCode = ProviderErrorCode.CoinsExhausted;
 
@@ -222,12 +221,4 @@ public sealed class HitPawProvider : RemoteProvider<HitPawOptions>
 
     private static Uri? TryResultUrl(string? value) =>
         !string.IsNullOrWhiteSpace(value) && Uri.TryCreate(value, UriKind.Absolute, out var u) ? u : null;
-
-    /// <summary>HitPaw's own words for logs and the admin view: keys masked, signed URLs cut, length bounded.</summary>
-    private string Detail(string? text)
-    {
-        if (string.IsNullOrEmpty(text)) return "";
-        text = Redactor.RedactSecrets(text, Options.ApiKey);
-        return text.Length <= MaxDetailLength ? text : text[..MaxDetailLength] + "…";
-    }
 }

@@ -19,7 +19,6 @@ namespace BlazorCutout.Providers.Tengr;
 public sealed class TengrProvider : RemoteProvider<TengrOptions>
 {
     public const string ProviderId = "tengr";
-    private const int MaxDetailLength = 300;
 
     private ProviderErrorCode _accountBlockCode = ProviderErrorCode.AuthenticationFailed;
 
@@ -220,11 +219,4 @@ public sealed class TengrProvider : RemoteProvider<TengrOptions>
     }
 
     private string ErrorDetail(Artwork a) => a.Error is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } e ? ", error=" + Detail(e.ToString()) : "";
-
-    private string Detail(string? text)
-    {
-        if (string.IsNullOrEmpty(text)) return "";
-        text = Redactor.RedactSecrets(text, Options.ApiKey);
-        return text.Length <= MaxDetailLength ? text : text[..MaxDetailLength] + "…";
-    }
 }
