@@ -21,7 +21,16 @@ public sealed record ProviderDescriptor
     /// <summary>Submit returns <see cref="ProviderSubmission.Completed"/> and there is nothing to poll.</summary>
     public bool IsSynchronous { get; init; }
 
+    /// <summary>A provider's own words for operations it lacks, where it can say more than "cannot do" (e.g. what to use instead).</summary>
+    public IReadOnlyDictionary<ProviderOperation, string> UnsupportedReasons { get; init; } = new Dictionary<ProviderOperation, string>();
+
     public bool Supports(ProviderOperation operation) => Operations.Contains(operation);
+
+    /// <summary>Why this provider cannot do <paramref name="operation"/>, in words the user can act on; null when it can.</summary>
+    public string? WhyNot(ProviderOperation operation) =>
+        Supports(operation) ? null
+        : UnsupportedReasons.TryGetValue(operation, out var reason) ? reason
+        : $"{DisplayName} cannot do {operation.Describe()}.";
 
     /// <summary>URL-only providers (HitPaw, Tengr) can take an upload only through a signed public URL of ours.</summary>
     public bool NeedsPublicUrlForUploads => !Inputs.HasFlag(ProviderInputs.File) && Inputs.HasFlag(ProviderInputs.Url);

@@ -15,8 +15,8 @@ public static class ProviderJobValidator
     {
         var o = job.Options;
         var so = descriptor.Options;
-        if (!descriptor.Supports(job.Operation))
-            throw Refuse(ProviderErrorCode.UnsupportedOperation, $"{descriptor.DisplayName} cannot do {job.Operation.Describe()}.");
+        if (descriptor.WhyNot(job.Operation) is { } unsupported)
+            throw Refuse(ProviderErrorCode.UnsupportedOperation, unsupported);
 
         if (!AcceptsSource(descriptor.Inputs, job.Source))
             throw Refuse(ProviderErrorCode.InputNotAccepted, descriptor.NeedsPublicUrlForUploads

@@ -23,6 +23,7 @@ public sealed class LocalEngineProvider : ICutoutProvider
             Id = ProviderId,
             DisplayName = _options.DisplayName,
             Operations = new HashSet<ProviderOperation> { ProviderOperation.RemoveBackground, ProviderOperation.SegmentByPoints },
+            UnsupportedReasons = new Dictionary<ProviderOperation, string> { [ProviderOperation.SegmentByText] = TextUnsupportedReason },
             Inputs = ProviderInputs.File,
             Options = new SupportedOptions
             {

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using BlazorCutout.Engine;
 using BlazorCutout.Providers;
-using BlazorCutout.Providers.Local;
 
 namespace BlazorCutout.Web.Studio;
 
@@ -79,14 +78,7 @@ public sealed partial class StudioSettings
     }
 
     /// <summary>Why a mode cannot be used with this provider, in words the user can act on; null when it can.</summary>
-    public static string? Unsupported(ProviderDescriptor provider, ProviderOperation operation)
-    {
-        if (provider.Supports(operation))
-            return null;
-        if (operation == ProviderOperation.SegmentByText && provider.Id == LocalEngineProvider.ProviderId)
-            return LocalEngineProvider.TextUnsupportedReason;
-        return $"{provider.DisplayName} does not offer {Shared.TaskText.Operation(operation).ToLowerInvariant()}.";
-    }
+    public static string? Unsupported(ProviderDescriptor provider, ProviderOperation operation) => provider.WhyNot(operation);
 
     [GeneratedRegex(@"^rgba?\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*(,\s*[\d.]+\s*)?\)$")]
     private static partial Regex RgbPattern();

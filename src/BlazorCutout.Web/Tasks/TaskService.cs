@@ -258,11 +258,8 @@ public sealed class TaskService(
         var availability = Availability(provider);
         if (!availability.IsAvailable)
             throw new TaskRejectedException(nameof(ProviderErrorCode.ProviderUnavailable), availability.Reason ?? $"{d.DisplayName} is unavailable right now.");
-        if (!d.Supports(request.Operation))
-            throw new TaskRejectedException(nameof(ProviderErrorCode.UnsupportedOperation),
-                provider is BlazorCutout.Providers.Local.LocalEngineProvider && request.Operation == ProviderOperation.SegmentByText
-                    ? BlazorCutout.Providers.Local.LocalEngineProvider.TextUnsupportedReason
-                    : $"{d.DisplayName} cannot do {request.Operation.Describe()}.");
+        if (d.WhyNot(request.Operation) is { } unsupported)
+            throw new TaskRejectedException(nameof(ProviderErrorCode.UnsupportedOperation), unsupported);
         if (request.Options is null)
             throw new TaskRejectedException(nameof(ProviderErrorCode.InvalidOption), "No options were given.");
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using BlazorCutout.Engine;
 using BlazorCutout.Providers;
+using BlazorCutout.Providers.Local;
 using BlazorCutout.Web.Shared;
 using BlazorCutout.Web.Tasks;
 using Microsoft.AspNetCore.Components;
@@ -99,6 +100,7 @@ public sealed class FakeTaskService : ITaskService, ITaskEvents
         Id = "local",
         DisplayName = "Local engine",
         Operations = new HashSet<ProviderOperation> { ProviderOperation.RemoveBackground, ProviderOperation.SegmentByPoints },
+        UnsupportedReasons = new Dictionary<ProviderOperation, string> { [ProviderOperation.SegmentByText] = LocalEngineProvider.TextUnsupportedReason },
         Inputs = ProviderInputs.File,
         Options = new SupportedOptions
         {
