@@ -96,10 +96,10 @@ internal static class BenchCommand
                     totals.Add(total.TotalMilliseconds);
                     if (inference is { } inf) inferences.Add(inf.TotalMilliseconds);
                 }
-                double? infMed = inferences.Count == runs ? Percentile(inferences, 50) : null;
-                double? ovh = infMed is null ? null : Percentile(totals.Zip(inferences, (t, i) => t - i).ToList(), 50);
+                double? infMed = inferences.Count == runs ? PeerStats.Percentile(inferences, 50) : null;
+                double? ovh = infMed is null ? null : PeerStats.Percentile(totals.Zip(inferences, (t, i) => t - i).ToList(), 50);
                 var row = new BenchRow(target.Name, Path.GetFileName(file), probe.Width, probe.Height, bytes.Length, runs,
-                    Percentile(totals, 50), Percentile(totals, 95), infMed, ovh,
+                    PeerStats.Percentile(totals, 50), PeerStats.Percentile(totals, 95), infMed, ovh,
                     infMed is > 0 && ovh is not null ? 100 * ovh.Value / infMed.Value : null, PeakRssMb());
                 rows.Add(row);
                 if (peer) ourMasks[file] = await OurMaskAsync(cfg, bytes);
@@ -154,22 +154,19 @@ internal static class BenchCommand
         return comparisons;
     }
 
-    /// <summary>Nearest-rank percentile.</summary>
-    internal static double Percentile(IReadOnlyList<double> values, double p)
-    {
-        var sorted = values.Order().ToArray();
-        int rank = (int)Math.Ceiling(p / 100 * sorted.Length);
-        return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
-    }
+    // Each image's peak needs VmHWM reset before it, which loses the process's peak so far: remembered here.
+    private static double s_peakBeforeResetsMb;
 
     /// <summary>Resets VmHWM (Linux: writing 5 to clear_refs) so each image gets its own peak.</summary>
     private static void ResetPeakRss()
     {
+        s_peakBeforeResetsMb = Math.Max(s_peakBeforeResetsMb, PeakRssMb());
         try { File.WriteAllText("/proc/self/clear_refs", "5"); } catch (Exception) { /* not Linux or not allowed: peak stays process-wide */ }
     }
 
+    /// <summary>Peak RSS since the last reset.</summary>
     private static double PeakRssMb() => ReadStatusKb("VmHWM:") / 1024.0;
-    private static double ProcessPeakRssMb() => ReadStatusKb("VmHWM:") / 1024.0;
+    private static double ProcessPeakRssMb() => Math.Max(s_peakBeforeResetsMb, PeakRssMb());
 
     private static long ReadStatusKb(string key)
     {

@@ -244,7 +244,7 @@ internal sealed record PeerComparison(
 
 internal static class PeerStats
 {
-    /// <summary>Nearest-rank percentile (the definition run-peer.mjs and BenchCommand use).</summary>
+    /// <summary>Nearest-rank percentile: the one definition for our rows, the peer's, and run-peer.mjs.</summary>
     public static double Percentile(IReadOnlyList<double> values, double p)
     {
         if (values.Count == 0) return double.NaN;
