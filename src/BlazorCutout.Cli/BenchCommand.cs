@@ -16,20 +16,19 @@ internal interface IBenchTarget : IDisposable
     Task<(TimeSpan Total, TimeSpan? Inference)> RunAsync(byte[] image);
 }
 
-internal sealed class LocalEngineTarget(EngineOptions cfg, OutputFormat format) : IBenchTarget
+internal sealed class LocalEngineTarget(CutoutEngine engine, OutputFormat format) : IBenchTarget
 {
-    private readonly CutoutEngine _engine = new(cfg);
     public string Name => "local-engine";
     public Task WarmupAsync(byte[] image) => RunAsync(image);
 
     public async Task<(TimeSpan Total, TimeSpan? Inference)> RunAsync(byte[] image)
     {
         var sw = Stopwatch.StartNew();
-        var r = await _engine.CutOutAsync(new CutoutRequest(image, new CutoutOptions { Format = format }));
+        var r = await engine.CutOutAsync(new CutoutRequest(image, new CutoutOptions { Format = format }));
         return (sw.Elapsed, r.Timings.Inference);
     }
 
-    public void Dispose() => _engine.Dispose();
+    public void Dispose() { } // the engine belongs to the bench, which also probes and takes masks with it
 }
 
 internal sealed record BenchRow(
@@ -79,13 +78,15 @@ internal static class BenchCommand
         if (assets is not null) cfg.AssetsDirectory = assets;
         var rows = new List<BenchRow>();
         var ourMasks = new Dictionary<string, byte[]>();
-        using (IBenchTarget target = new LocalEngineTarget(cfg, format))
+        // One engine (one ONNX Runtime session) for the timed runs, the probes and the masks, as in the app.
+        using (var engine = new CutoutEngine(cfg))
+        using (IBenchTarget target = new LocalEngineTarget(engine, format))
         {
             Console.WriteLine($"{"target",-13} {"image",-22} {"size",-10} {"e2e med",8} {"e2e p95",8} {"infer",7} {"overhead",9} {"ovh %",6} {"peak RSS",9}");
             foreach (var file in files)
             {
                 var bytes = await File.ReadAllBytesAsync(file);
-                var probe = new CutoutEngine(cfg).Probe(bytes);
+                var probe = engine.Probe(bytes);
                 for (int w = 0; w < warmup; w++) await target.WarmupAsync(bytes);
                 ResetPeakRss();
                 var totals = new List<double>();
@@ -102,7 +103,7 @@ internal static class BenchCommand
                     PeerStats.Percentile(totals, 50), PeerStats.Percentile(totals, 95), infMed, ovh,
                     infMed is > 0 && ovh is not null ? 100 * ovh.Value / infMed.Value : null, PeakRssMb());
                 rows.Add(row);
-                if (peer) ourMasks[file] = await OurMaskAsync(cfg, bytes);
+                if (peer) ourMasks[file] = await OurMaskAsync(engine, bytes);
                 Console.WriteLine($"{row.Target,-13} {row.Image,-22} {row.Width + "x" + row.Height,-10} {row.EndToEndMedianMs,8:0} {row.EndToEndP95Ms,8:0} " +
                                   $"{row.InferenceMedianMs,7:0} {row.OverheadMedianMs,9:0} {row.OverheadPercentOfInference,5:0.0}% {row.PeakRssMb,7:0} MB");
             }
@@ -119,9 +120,8 @@ internal static class BenchCommand
     }
 
     /// <summary>Our alpha for an image at source resolution, as raw 8-bit bytes (the peer writes the same form).</summary>
-    private static async Task<byte[]> OurMaskAsync(EngineOptions cfg, byte[] image)
+    private static async Task<byte[]> OurMaskAsync(CutoutEngine engine, byte[] image)
     {
-        using var engine = new CutoutEngine(cfg);
         var result = await engine.CutOutAsync(new CutoutRequest(image, new CutoutOptions { Output = OutputKind.Mask }));
         var (pixels, width, height, bands) = ImageIO.DecodeRaw(result.Mask!);
         if (bands == 1) return pixels;
