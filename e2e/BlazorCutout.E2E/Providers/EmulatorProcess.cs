@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using BlazorCutout.E2E.Support;
 
 namespace BlazorCutout.E2E.Providers;
@@ -7,8 +9,10 @@ namespace BlazorCutout.E2E.Providers;
 /// <summary>
 /// The four service emulators (tests/BlazorCutout.Emulators, standalone mode) as one process on free loopback ports,
 /// with a test key, a short time-based walk through each service's states, and the real local engine's pixels.
+/// Each emulator binds port 0 and reports the port it got: a port picked here and handed over could be taken by
+/// another test process in between (CI once failed exactly so).
 /// </summary>
-public sealed class EmulatorProcess : IAsyncDisposable
+public sealed partial class EmulatorProcess : IAsyncDisposable
 {
     public const string Key = "e2e-emulator-key-0123456789abcdef";
     public static readonly string[] Services = ["picwish", "gptge", "hitpaw", "tengr"];
@@ -19,13 +23,11 @@ public sealed class EmulatorProcess : IAsyncDisposable
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _started;
 
-    private EmulatorProcess(Process process, IReadOnlyDictionary<string, int> ports)
-    {
-        _process = process;
-        Ports = ports;
-    }
+    private readonly Dictionary<string, int> _ports = [];
 
-    public IReadOnlyDictionary<string, int> Ports { get; }
+    private EmulatorProcess(Process process) => _process = process;
+
+    public IReadOnlyDictionary<string, int> Ports => _ports;
 
     public string BaseUrl(string service) => $"http://127.0.0.1:{Ports[service]}/";
 
@@ -39,9 +41,8 @@ public sealed class EmulatorProcess : IAsyncDisposable
         var executable = Path.Combine(RepoPaths.Root, "tests", "BlazorCutout.Emulators", "bin", RepoPaths.Configuration, "net9.0", "linux-x64", "BlazorCutout.Emulators");
         if (!File.Exists(executable))
             throw new FileNotFoundException($"Build the solution first ({RepoPaths.Configuration}).", executable);
-        var ports = Services.ToDictionary(s => s, _ => AppProcess.FreePort());
         var args = new List<string>();
-        foreach (var (service, port) in ports) args.AddRange([$"--{service}", port.ToString()]);
+        foreach (var service in Services) args.AddRange([$"--{service}", "0"]);
         args.AddRange(["--key", Key, "--walk-ms", "150", "--ttl", "600", "--assets", Path.Combine(RepoPaths.Root, "data", "engine")]);
         var startInfo = new ProcessStartInfo(executable, args)
         {
@@ -51,7 +52,7 @@ public sealed class EmulatorProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         startInfo.Environment["BlazorCutout__Engine__AssetsDirectory"] = Path.Combine(RepoPaths.Root, "data", "engine");
-        var emulators = new EmulatorProcess(new Process { StartInfo = startInfo, EnableRaisingEvents = true }, ports);
+        var emulators = new EmulatorProcess(new Process { StartInfo = startInfo, EnableRaisingEvents = true });
         await emulators.StartAndWaitAsync();
         return emulators;
     }
@@ -60,7 +61,11 @@ public sealed class EmulatorProcess : IAsyncDisposable
     {
         _process.OutputDataReceived += (_, e) => Collect(e.Data);
         _process.ErrorDataReceived += (_, e) => Collect(e.Data);
-        _process.Exited += (_, _) => _listening.TrySetException(new InvalidOperationException($"The emulators exited with code {_process.ExitCode}:\n{Output}"));
+        _process.Exited += (_, _) =>
+        {
+            _process.WaitForExit(); // drains the redirected output into Output
+            _listening.TrySetException(new InvalidOperationException($"The emulators exited with code {_process.ExitCode}:\n{Output}"));
+        };
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -73,9 +78,16 @@ public sealed class EmulatorProcess : IAsyncDisposable
     {
         if (line is null) return;
         lock (_output) _output.AppendLine(line);
-        if (line.StartsWith("Now listening on", StringComparison.Ordinal) && Interlocked.Increment(ref _started) == Services.Length)
+        var listening = ListeningLine().Match(line);
+        if (!listening.Success) return;
+        lock (_ports) _ports[listening.Groups["service"].Value] = int.Parse(listening.Groups["port"].Value, CultureInfo.InvariantCulture);
+        if (Interlocked.Increment(ref _started) == Services.Length)
             _listening.TrySetResult();
     }
+
+    /// <summary>The runner's line per emulator: "Now listening on: http://127.0.0.1:PORT (SERVICE, engine: …)".</summary>
+    [GeneratedRegex(@"^Now listening on: http://127\.0\.0\.1:(?<port>\d+) \((?<service>[a-z]+),")]
+    private static partial Regex ListeningLine();
 
     /// <summary>Calls one emulator's control endpoint (<c>/_emulator/...</c>).</summary>
     public async Task ControlAsync(string service, string pathAndQuery)

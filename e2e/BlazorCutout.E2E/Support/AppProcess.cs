@@ -37,15 +37,36 @@ public sealed class AppProcess : IAsyncDisposable
         StartAsync(_ => environment ?? new Dictionary<string, string>());
 
     /// <summary>Starts the app with settings that depend on its own address (e.g. <c>BlazorCutout__PublicBaseUrl</c>).</summary>
+    /// <remarks>
+    /// The app must know its address before it binds (callback URLs), so the port is picked here; another test
+    /// process can take it in between, and then the app is started again on a new one.
+    /// </remarks>
     public static async Task<AppProcess> StartAsync(Func<string, IReadOnlyDictionary<string, string>> environmentFor)
+    {
+        const int attempts = 5;
+        for (var attempt = 1; ; attempt++)
+        {
+            var app = Create(environmentFor);
+            try
+            {
+                await app.StartAndWaitForListeningAsync();
+                return app;
+            }
+            catch (InvalidOperationException) when (attempt < attempts && app.Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                await app.DisposeAsync();
+            }
+        }
+    }
+
+    private static AppProcess Create(Func<string, IReadOnlyDictionary<string, string>> environmentFor)
     {
         var projectDirectory = Path.Combine(RepoPaths.Root, "src", "BlazorCutout.Web");
         var executable = Path.Combine(projectDirectory, "bin", RepoPaths.Configuration, "net9.0", "linux-x64", "BlazorCutout.Web");
         if (!File.Exists(executable))
             throw new FileNotFoundException($"Build the solution first ({RepoPaths.Configuration}): ./cutout test does.", executable);
 
-        var port = FreePort();
-        var baseUrl = $"http://127.0.0.1:{port}";
+        var baseUrl = $"http://127.0.0.1:{FreePort()}";
         var dataDirectory = Path.Combine(Path.GetTempPath(), "blazorcutout-e2e", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
 
@@ -65,16 +86,18 @@ public sealed class AppProcess : IAsyncDisposable
         foreach (var (key, value) in environmentFor(baseUrl))
             startInfo.Environment[key] = value;
 
-        var app = new AppProcess(new Process { StartInfo = startInfo, EnableRaisingEvents = true }, baseUrl, dataDirectory);
-        await app.StartAndWaitForListeningAsync();
-        return app;
+        return new AppProcess(new Process { StartInfo = startInfo, EnableRaisingEvents = true }, baseUrl, dataDirectory);
     }
 
     private async Task StartAndWaitForListeningAsync()
     {
         process.OutputDataReceived += (_, e) => Collect(e.Data);
         process.ErrorDataReceived += (_, e) => Collect(e.Data);
-        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"The app exited with code {process.ExitCode}:\n{Output}"));
+        process.Exited += (_, _) =>
+        {
+            process.WaitForExit(); // drains the redirected output, so the message below holds the app's last words
+            listening.TrySetException(new InvalidOperationException($"The app exited with code {process.ExitCode}:\n{Output}"));
+        };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -95,7 +118,7 @@ public sealed class AppProcess : IAsyncDisposable
             listening.TrySetResult();
     }
 
-    internal static int FreePort()
+    private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

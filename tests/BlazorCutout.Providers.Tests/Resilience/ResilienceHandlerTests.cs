@@ -220,8 +220,10 @@ public sealed class ResilienceHandlerTests : IAsyncLifetime
     [Fact]
     public async Task Connection_refused_becomes_a_transient_network_error()
     {
-        int port;
-        using (var l = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0)) { l.Start(); port = ((IPEndPoint)l.LocalEndpoint).Port; }
+        // A socket bound but not listening: connecting is refused, and no other process can take the port meanwhile.
+        using var bound = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        bound.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)bound.LocalEndPoint!).Port;
         var guard = new UrlGuard(new UrlGuardOptions { AllowHttp = true, AllowedTestEndpoints = [$"127.0.0.1:{port}"] });
         var factory = new ProviderHttpClientFactory(new SafeHttpHandlerFactory(guard));
         using var client = factory.CreateClient(Descriptors.Remote(), new Uri($"http://127.0.0.1:{port}/"),
