@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.WebSockets;
 using System.Text.RegularExpressions;
 using BlazorCutout.Bench;
 using BlazorCutout.Providers;
@@ -85,8 +86,13 @@ try
     var cookies = new CookieContainer();
     using (var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = address })
         await LogInAsync(http, email, password);
-    await using var hub = new HubListener();
-    await hub.ConnectAsync(new Uri($"ws://{address.Authority}{TaskHub.Path}"), cookies);
+    await using var hub = await TaskHubClient.ConnectAsync(async ct =>
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.Cookies = cookies;
+        await socket.ConnectAsync(new Uri($"ws://{address.Authority}{TaskHub.Path}"), ct);
+        return socket;
+    }, TimeSpan.FromSeconds(30));
 
     var tasks = app.Services.GetRequiredService<ITaskService>();
     var events = app.Services.GetRequiredService<ITaskEvents>();
@@ -101,9 +107,9 @@ try
         else if (change.State.IsFinal()) Interlocked.Increment(ref failed);
         return Task.CompletedTask;
     });
-    hub.Received += (_, _, at, receivedAt) =>
+    hub.Changed += (change, arrived) =>
     {
-        if (Volatile.Read(ref measuring)) deliveries.Add((receivedAt - at).TotalMilliseconds);
+        if (Volatile.Read(ref measuring)) deliveries.Add((arrived - change.At).TotalMilliseconds);
     };
     var request = new NewTaskRequest(InstantProvider.Id, ProviderOperation.RemoveBackground, new JobOptions(), new IncomingImage("bench.png", "image/png", image));
 

@@ -28,7 +28,7 @@ public sealed class ProviderAccountState(TimeProvider? time = null)
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private volatile Entry? _entry;
 
-    private sealed record Entry(string Reason, DateTimeOffset Until);
+    private sealed record Entry(ProviderErrorCode Code, string Reason, DateTimeOffset Until);
 
     public TimeSpan HoldFor { get; init; } = TimeSpan.FromMinutes(15);
 
@@ -41,7 +41,7 @@ public sealed class ProviderAccountState(TimeProvider? time = null)
             ProviderErrorCode.AuthenticationFailed => "The API key was refused; an administrator must check it.",
             _ => null,
         };
-        if (reason is not null) _entry = new Entry(reason, _time.GetUtcNow() + HoldFor);
+        if (reason is not null) _entry = new Entry(e.Code, reason, _time.GetUtcNow() + HoldFor);
     }
 
     /// <summary>Call after a successful request: the account works again.</summary>
@@ -50,9 +50,19 @@ public sealed class ProviderAccountState(TimeProvider? time = null)
     /// <summary>Takes over what another instance learned (a provider rebuilt with changed settings, same account).</summary>
     public void CopyFrom(ProviderAccountState other) => _entry = other._entry;
 
-    public ProviderAvailability? Current()
+    public ProviderAvailability? Current() => Held() is { } entry ? ProviderAvailability.Unavailable(entry.Reason) : null;
+
+    /// <summary>
+    /// What a submission gets while the account is held: the code of the answer that caused it (so "coins exhausted"
+    /// and "key refused" stay apart), for a client that sends nothing rather than hit the same wall again.
+    /// </summary>
+    public ProviderException? Refusal(string service) => Held() is { } entry
+        ? new ProviderException(entry.Code, $"{service}: {entry.Reason}", isTransient: false, providerDetail: "account-state")
+        : null;
+
+    private Entry? Held()
     {
         var entry = _entry;
-        return entry is not null && _time.GetUtcNow() < entry.Until ? ProviderAvailability.Unavailable(entry.Reason) : null;
+        return entry is not null && _time.GetUtcNow() < entry.Until ? entry : null;
     }
 }

@@ -10,7 +10,8 @@ namespace BlazorCutout.Providers;
 /// The wiring every remote client shares: its options snapshot, the descriptor built from them, the guarded downloader,
 /// logger and clock, what it learned about the account (<see cref="ProviderAccountState"/>, carried over by
 /// <see cref="ReconfigurableProvider{TOptions}"/>) and one lazily created resilient <see cref="HttpClient"/>.
-/// Wire formats, error mapping and account blocking stay in the clients.
+/// Wire formats, error mapping and the decision to refuse a submission while the account is held stay in the clients
+/// (HitPaw and Tengr send through <see cref="JsonApiClient"/>).
 /// </summary>
 public abstract class RemoteProvider<TOptions> : ICutoutProvider, IProviderAccountControl, IProviderAccountStateSource, IDisposable
     where TOptions : RemoteProviderOptions

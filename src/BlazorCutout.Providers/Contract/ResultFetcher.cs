@@ -17,4 +17,24 @@ public static class ResultFetcher
                 throw new ProviderException(ProviderErrorCode.ProviderFailed, "This provider cannot fetch results from a URL.", isTransient: false);
         }
     }
+
+    /// <summary>
+    /// <see cref="FetchAsync"/> for results behind signed, expiring links (HitPaw, Tengr): a reference past its
+    /// <c>ExpiresAt</c> is refused without a request, and a 401/403/404/410 from the storage side means the link is gone,
+    /// not that our key was refused, so both become <paramref name="expired"/> (given the download's refusal, if any).
+    /// </summary>
+    public static async Task<DownloadedContent> FetchUnexpiredAsync(ResultReference result, SafeDownloader downloader, long maxBytes,
+        TimeProvider time, Func<ProviderException?, ProviderException> expired, CancellationToken cancellationToken)
+    {
+        if (result is ResultReference.Remote { ExpiresAt: { } expiresAt } && time.GetUtcNow() >= expiresAt)
+            throw expired(null);
+        try
+        {
+            return await FetchAsync(result, downloader, maxBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProviderException e) when (e.Code is ProviderErrorCode.NotFound or ProviderErrorCode.AuthenticationFailed)
+        {
+            throw expired(e);
+        }
+    }
 }

@@ -1,9 +1,7 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using BlazorCutout.Engine;
 using BlazorCutout.Providers.Resilience;
-using BlazorCutout.Providers.Secrets;
 using BlazorCutout.Providers.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,12 +21,14 @@ public sealed class HitPawProvider : RemoteProvider<HitPawOptions>
     /// <summary>003 reports <c>consume_coins</c>: the reported cost is always in coins.</summary>
     public const string CoinUnit = "coins";
 
-    private ProviderErrorCode _accountBlockCode = ProviderErrorCode.CoinsExhausted;
+    private readonly JsonApiClient _api;
 
     public HitPawProvider(IOptions<HitPawOptions> options, ProviderHttpClientFactory http, SafeDownloader downloader,
         ILogger<HitPawProvider>? logger = null, TimeProvider? time = null)
         : base(options.Value, BuildDescriptor, http, downloader, logger, time, options.Value.AccountHoldFor)
     {
+        _api = new JsonApiClient(() => Http, Options, Descriptor, Account, Json,
+            (request, key) => request.Headers.TryAddWithoutValidation("Apikey", key.Reveal()), Logger, Time);
     }
 
     protected override bool HasPublicBaseUrl => Options.PublicBaseUrl is not null;
@@ -57,24 +57,22 @@ public sealed class HitPawProvider : RemoteProvider<HitPawOptions>
         if (job.Operation != ProviderOperation.RemoveBackground)
             throw new ProviderException(ProviderErrorCode.UnsupportedOperation,
                 $"{Descriptor.DisplayName} only removes backgrounds.", isTransient: false);
-        if (Account.Current() is { } blocked)
-            // Nothing is sent: every further submission would hit the same wall (and the same 402).
-            throw new ProviderException(_accountBlockCode, $"{Descriptor.DisplayName}: {blocked.Reason}", isTransient: false,
-                providerDetail: "account-state");
+        if (Account.Refusal(Descriptor.DisplayName) is { } refused)
+            throw refused; // nothing is sent: every further submission would hit the same wall (and the same 402)
         var fileUrl = job.Source.PublicUrl ?? throw new ProviderException(ProviderErrorCode.InputNotAccepted,
             $"{Descriptor.DisplayName} only fetches images from a URL, and no public URL of this image is available " +
             "(BlazorCutout needs a configured public base URL).", isTransient: false);
 
-        using var request = JsonPost(Options.SubmitPath, new SubmitRequest(fileUrl.AbsoluteUri));
-        var (status, body, retryAfter) = await SendAsync(request, $"Submitting to {Descriptor.DisplayName}", cancellationToken).ConfigureAwait(false);
+        using var request = _api.Post(Options.SubmitPath, new SubmitRequest(fileUrl.AbsoluteUri));
+        var answer = await _api.SendAsync(request, cancellationToken).ConfigureAwait(false);
 
-        var envelope = Read<SubmitData>(body);
-        if (!IsSuccess(status) || IsBodyError(envelope))
-            throw Observe(MapError(status, envelope, body, retryAfter, $"Submitting to {Descriptor.DisplayName}"));
+        var envelope = Read<SubmitData>(answer.Body);
+        if (!answer.IsSuccess || IsBodyError(envelope))
+            throw _api.Observe(MapError(answer, envelope, $"Submitting to {Descriptor.DisplayName}"));
         if (string.IsNullOrWhiteSpace(envelope?.Data?.JobId))
             throw new ProviderException(ProviderErrorCode.ServerError,
                 $"{Descriptor.DisplayName} accepted the request but its answer had no job id; the task was not resubmitted to avoid a second charge.",
-                isTransient: !HitPawDecisions.UnreadableSubmitAnswerIsPermanent, providerDetail: Detail(body));
+                isTransient: !HitPawDecisions.UnreadableSubmitAnswerIsPermanent, providerDetail: Detail(answer.Body));
 
         Account.Clear(); // a submission got through: the coins and the key work
         var data = envelope.Data!;
@@ -85,17 +83,16 @@ public sealed class HitPawProvider : RemoteProvider<HitPawOptions>
 
     public override async Task<ProviderPoll> PollAsync(string providerTaskId, CancellationToken cancellationToken)
     {
-        using var request = JsonPost(Options.StatusPath, new StatusRequest(providerTaskId));
+        using var request = _api.Post(Options.StatusPath, new StatusRequest(providerTaskId));
         request.Options.Set(ResilienceHandler.RetrySafe, true); // it only reads: repeating it cannot charge
-        var what = $"Checking the {Descriptor.DisplayName} job";
-        var (status, body, retryAfter) = await SendAsync(request, what, cancellationToken).ConfigureAwait(false);
+        var answer = await _api.SendAsync(request, cancellationToken).ConfigureAwait(false);
 
-        var envelope = Read<StatusData>(body);
-        if (!IsSuccess(status) || IsBodyError(envelope))
-            throw Observe(MapError(status, envelope, body, retryAfter, what));
+        var envelope = Read<StatusData>(answer.Body);
+        if (!answer.IsSuccess || IsBodyError(envelope))
+            throw _api.Observe(MapError(answer, envelope, $"Checking the {Descriptor.DisplayName} job"));
         var data = envelope?.Data ?? throw new ProviderException(ProviderErrorCode.ServerError,
             $"{Descriptor.DisplayName} answered the status request in a way BlazorCutout could not read; it will be retried.",
-            isTransient: true, providerDetail: Detail(body));
+            isTransient: true, providerDetail: Detail(answer.Body));
         return MapStatus(providerTaskId, data);
     }
 
@@ -129,56 +126,15 @@ public sealed class HitPawProvider : RemoteProvider<HitPawOptions>
         }
     }
 
-    public override async Task<DownloadedContent> FetchAsync(ResultReference result, CancellationToken cancellationToken)
-    {
-        if (result is ResultReference.Remote { ExpiresAt: { } expiresAt } && Time.GetUtcNow() >= expiresAt)
-            throw Expired(null);
-        try
-        {
-            return await ResultFetcher.FetchAsync(result, Downloader, Options.MaxResultBytes, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ProviderException e) when (e.Code is ProviderErrorCode.NotFound or ProviderErrorCode.AuthenticationFailed)
-        {
-            // Result links are signed and short-lived on the storage side: 401/403/404/410 there means "gone", not a bad key.
-            throw Expired(e);
-        }
-    }
+    public override Task<DownloadedContent> FetchAsync(ResultReference result, CancellationToken cancellationToken) =>
+        ResultFetcher.FetchUnexpiredAsync(result, Downloader, Options.MaxResultBytes, Time, Expired, cancellationToken);
 
-    private ProviderException Expired(Exception? inner) => new(ProviderErrorCode.NotFound,
+    private ProviderException Expired(ProviderException? inner) => new(ProviderErrorCode.NotFound,
         $"The {Descriptor.DisplayName} result is no longer available (its link expired; {Descriptor.DisplayName} keeps results for " +
         $"{Options.ResultLifetime.TotalDays:0.#} days and BlazorCutout downloads them at once). Submit the image again.",
-        isTransient: false, inner: inner, providerDetail: (inner as ProviderException)?.ProviderDetail ?? "expired");
+        isTransient: false, inner: inner, providerDetail: inner?.ProviderDetail ?? "expired");
 
-    // ---- HTTP plumbing ----
-
-    private HttpRequestMessage JsonPost<T>(string path, T body)
-    {
-        if (!Options.Enabled)
-            throw new ProviderException(ProviderErrorCode.ProviderUnavailable, $"{Descriptor.DisplayName} is disabled in the configuration.", isTransient: false);
-        var key = Options.ApiKey is { IsEmpty: false } k ? k : throw new ProviderException(ProviderErrorCode.ProviderMisconfigured,
-            $"No API key is configured for {Descriptor.DisplayName}.", isTransient: false);
-        // Buffered bytes, so the resilience layer can re-send the request.
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, Json));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path.TrimStart('/'), UriKind.Relative)) { Content = content };
-        request.Headers.TryAddWithoutValidation("Apikey", key.Reveal());
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        return request;
-    }
-
-    private async Task<(HttpStatusCode Status, string Body, TimeSpan? RetryAfter)> SendAsync(HttpRequestMessage request, string what, CancellationToken ct)
-    {
-        try
-        {
-            using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-            return (response.StatusCode, body, RetryAfterHeader.Read(response, Time.GetUtcNow()));
-        }
-        catch (ProviderException e)
-        {
-            throw Observe(e);
-        }
-    }
+    // ---- reading answers ----
 
     private static Envelope<T>? Read<T>(string body) where T : class
     {
@@ -187,36 +143,23 @@ public sealed class HitPawProvider : RemoteProvider<HitPawOptions>
         catch (JsonException) { return null; }
     }
 
-    private static bool IsSuccess(HttpStatusCode status) => (int)status is >= 200 and < 300;
-
     private static bool IsBodyError<T>(Envelope<T>? envelope) where T : class =>
         HitPawDecisions.BodyCodeWinsOverHttpStatus && envelope?.Code is { } code && code != 200;
 
     /// <summary>003's error-code table first, then (for codes it does not list) the status encoded in the code, then the HTTP status.</summary>
-    private ProviderException MapError<T>(HttpStatusCode status, Envelope<T>? envelope, string body, TimeSpan? retryAfter, string what) where T : class
+    private ProviderException MapError<T>(JsonAnswer answer, Envelope<T>? envelope, string what) where T : class
     {
+        var (status, retryAfter) = (answer.Status, answer.RetryAfter);
         if (envelope?.Code is { } code and not 200)
         {
             if (HitPawErrors.FromCode(code, retryAfter) is { } known) return known;
             // Decision: HitPaw codes embed the HTTP status in digits 4-6 (100 400 001 → 400, 110 402 000 → 402).
             var embedded = (int)(code / 1000 % 1000);
-            var effective = embedded is >= 400 and < 600 ? (HttpStatusCode)embedded : IsSuccess(status) ? HttpStatusCode.BadGateway : status;
+            var effective = embedded is >= 400 and < 600 ? (HttpStatusCode)embedded : answer.IsSuccess ? HttpStatusCode.BadGateway : status;
             return HttpErrorClassifier.FromStatus(effective, what, retryAfter, $"code={code} {Detail(envelope.Message)}".TrimEnd());
         }
         if (status == HttpStatusCode.PaymentRequired) return HitPawErrors.FromCode(HitPawErrors.CoinsNotEnough)!;
-        return HttpErrorClassifier.FromStatus(status, what, retryAfter, $"http={(int)status} {Detail(body)}".TrimEnd());
-    }
-
-    private ProviderException Observe(ProviderException e)
-    {
-        if (e.Code is ProviderErrorCode.CoinsExhausted or ProviderErrorCode.AuthenticationFailed)
-        {
-            _accountBlockCode = e.Code;
-            Account.Observe(e);
-            Logger.LogWarning("{Provider} account problem: {Code} ({Detail}); submissions stop until an admin clears it or {Hold} passes",
-                ProviderId, e.Code, e.ProviderDetail, Options.AccountHoldFor);
-        }
-        return e;
+        return HttpErrorClassifier.FromStatus(status, what, retryAfter, $"http={(int)status} {Detail(answer.Body)}".TrimEnd());
     }
 
     private static Uri? TryResultUrl(string? value) =>

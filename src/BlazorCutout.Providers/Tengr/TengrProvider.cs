@@ -1,9 +1,7 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using BlazorCutout.Engine;
 using BlazorCutout.Providers.Resilience;
-using BlazorCutout.Providers.Secrets;
 using BlazorCutout.Providers.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,12 +18,14 @@ public sealed class TengrProvider : RemoteProvider<TengrOptions>
 {
     public const string ProviderId = "tengr";
 
-    private ProviderErrorCode _accountBlockCode = ProviderErrorCode.AuthenticationFailed;
+    private readonly JsonApiClient _api;
 
     public TengrProvider(IOptions<TengrOptions> options, ProviderHttpClientFactory http, SafeDownloader downloader,
         ILogger<TengrProvider>? logger = null, TimeProvider? time = null)
         : base(options.Value, BuildDescriptor, http, downloader, logger, time, options.Value.AccountHoldFor)
     {
+        _api = new JsonApiClient(() => Http, Options, Descriptor, Account, Json,
+            (request, key) => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Reveal()), Logger, Time);
     }
 
     protected override bool HasPublicBaseUrl => Options.PublicBaseUrl is not null;
@@ -51,23 +51,19 @@ public sealed class TengrProvider : RemoteProvider<TengrOptions>
 
     public override async Task<ProviderSubmission> SubmitAsync(ProviderJob job, CancellationToken cancellationToken)
     {
-        if (Account.Current() is { } blocked)
-            throw new ProviderException(_accountBlockCode, $"{Descriptor.DisplayName}: {blocked.Reason}", isTransient: false, providerDetail: "account-state");
+        if (Account.Refusal(Descriptor.DisplayName) is { } refused)
+            throw refused; // nothing is sent: every further submission would hit the same wall
 
         var webhook = await WebhookAsync(job, cancellationToken).ConfigureAwait(false);
         var parameters = TengrParameters.Build(job, Options, webhook); // validates every documented range before sending
-        using var request = Request(HttpMethod.Post, Options.CreatePath);
-        request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(parameters, Json));
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-
-        var what = $"Submitting to {Descriptor.DisplayName}";
-        var (status, body, retryAfter) = await SendAsync(request, what, cancellationToken).ConfigureAwait(false);
-        if (!IsSuccess(status)) throw Observe(MapError(status, body, retryAfter, what));
-        var artwork = ReadArtwork(body);
+        using var request = _api.Post(Options.CreatePath, parameters);
+        var answer = await _api.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!answer.IsSuccess) throw _api.Observe(MapError(answer, $"Submitting to {Descriptor.DisplayName}"));
+        var artwork = ReadArtwork(answer.Body);
         if (string.IsNullOrWhiteSpace(artwork?.Id))
             throw new ProviderException(ProviderErrorCode.ServerError,
                 $"{Descriptor.DisplayName} accepted the request but its answer had no artwork id; the task was not resubmitted to avoid a second charge.",
-                isTransient: false, providerDetail: Detail(body));
+                isTransient: false, providerDetail: Detail(answer.Body));
 
         Account.Clear();
         Logger.LogInformation("{Provider} accepted task {TaskId} as artwork {ArtworkId} ({Method}, webhook {Webhook})",
@@ -77,12 +73,11 @@ public sealed class TengrProvider : RemoteProvider<TengrOptions>
 
     public override async Task<ProviderPoll> PollAsync(string providerTaskId, CancellationToken cancellationToken)
     {
-        using var request = Request(HttpMethod.Get, Options.PollPath.Replace("{id}", Uri.EscapeDataString(providerTaskId), StringComparison.Ordinal));
-        var what = $"Checking the {Descriptor.DisplayName} artwork";
-        var (status, body, retryAfter) = await SendAsync(request, what, cancellationToken).ConfigureAwait(false);
-        if (!IsSuccess(status)) throw Observe(MapError(status, body, retryAfter, what));
-        var artwork = ReadArtwork(body) ?? throw new ProviderException(ProviderErrorCode.ServerError,
-            $"{Descriptor.DisplayName} answered in a way BlazorCutout could not read; it will be retried.", isTransient: true, providerDetail: Detail(body));
+        using var request = _api.Get(Options.PollPath.Replace("{id}", Uri.EscapeDataString(providerTaskId), StringComparison.Ordinal));
+        var answer = await _api.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!answer.IsSuccess) throw _api.Observe(MapError(answer, $"Checking the {Descriptor.DisplayName} artwork"));
+        var artwork = ReadArtwork(answer.Body) ?? throw new ProviderException(ProviderErrorCode.ServerError,
+            $"{Descriptor.DisplayName} answered in a way BlazorCutout could not read; it will be retried.", isTransient: true, providerDetail: Detail(answer.Body));
         return MapArtwork(artwork);
     }
 
@@ -132,23 +127,12 @@ public sealed class TengrProvider : RemoteProvider<TengrOptions>
         catch (JsonException) { return null; }
     }
 
-    public override async Task<DownloadedContent> FetchAsync(ResultReference result, CancellationToken cancellationToken)
-    {
-        if (result is ResultReference.Remote { ExpiresAt: { } expiresAt } && Time.GetUtcNow() >= expiresAt)
-            throw Expired(null);
-        try
-        {
-            return await ResultFetcher.FetchAsync(result, Downloader, Options.MaxResultBytes, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ProviderException e) when (e.Code is ProviderErrorCode.NotFound or ProviderErrorCode.AuthenticationFailed)
-        {
-            throw Expired(e); // 401/403/404/410 on a signed result link: the link is gone, not our key
-        }
-    }
+    public override Task<DownloadedContent> FetchAsync(ResultReference result, CancellationToken cancellationToken) =>
+        ResultFetcher.FetchUnexpiredAsync(result, Downloader, Options.MaxResultBytes, Time, Expired, cancellationToken);
 
-    private ProviderException Expired(Exception? inner) => new(ProviderErrorCode.NotFound,
+    private ProviderException Expired(ProviderException? inner) => new(ProviderErrorCode.NotFound,
         $"The {Descriptor.DisplayName} result is no longer available (its link expired; BlazorCutout downloads results at once). Submit the image again.",
-        isTransient: false, inner: inner, providerDetail: (inner as ProviderException)?.ProviderDetail ?? "expired");
+        isTransient: false, inner: inner, providerDetail: inner?.ProviderDetail ?? "expired");
 
     /// <summary>TengrDecisions.WebhookOnlyWhenGuardAllows.</summary>
     private async Task<Uri?> WebhookAsync(ProviderJob job, CancellationToken ct)
@@ -166,56 +150,14 @@ public sealed class TengrProvider : RemoteProvider<TengrOptions>
         }
     }
 
-    // ---- HTTP plumbing ----
-
-    private HttpRequestMessage Request(HttpMethod method, string path)
-    {
-        if (!Options.Enabled)
-            throw new ProviderException(ProviderErrorCode.ProviderUnavailable, $"{Descriptor.DisplayName} is disabled in the configuration.", isTransient: false);
-        var key = Options.ApiKey is { IsEmpty: false } k ? k : throw new ProviderException(ProviderErrorCode.ProviderMisconfigured,
-            $"No API key is configured for {Descriptor.DisplayName}.", isTransient: false);
-        var request = new HttpRequestMessage(method, new Uri(path.TrimStart('/'), UriKind.Relative));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Reveal());
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        return request;
-    }
-
-    private async Task<(HttpStatusCode Status, string Body, TimeSpan? RetryAfter)> SendAsync(HttpRequestMessage request, string what, CancellationToken ct)
-    {
-        try
-        {
-            using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-            return (response.StatusCode, body, RetryAfterHeader.Read(response, Time.GetUtcNow()));
-        }
-        catch (ProviderException e)
-        {
-            throw Observe(e);
-        }
-    }
-
-    private static bool IsSuccess(HttpStatusCode status) => (int)status is >= 200 and < 300;
-
-    private ProviderException MapError(HttpStatusCode status, string body, TimeSpan? retryAfter, string what)
+    private ProviderException MapError(JsonAnswer answer, string what)
     {
         ErrorBody? error = null;
-        if (!string.IsNullOrWhiteSpace(body))
-            try { error = JsonSerializer.Deserialize<ErrorBody>(body, Json); }
+        if (!string.IsNullOrWhiteSpace(answer.Body))
+            try { error = JsonSerializer.Deserialize<ErrorBody>(answer.Body, Json); }
             catch (JsonException) { }
         var message = error?.Text() is { Length: > 0 } m ? Detail(m) : null;
-        return TengrErrors.FromStatus(status, message, retryAfter, what, Descriptor.DisplayName);
-    }
-
-    private ProviderException Observe(ProviderException e)
-    {
-        if (e.Code is ProviderErrorCode.CoinsExhausted or ProviderErrorCode.AuthenticationFailed)
-        {
-            _accountBlockCode = e.Code;
-            Account.Observe(e);
-            Logger.LogWarning("{Provider} account problem: {Code} ({Detail}); submissions stop until an admin clears it or {Hold} passes",
-                ProviderId, e.Code, e.ProviderDetail, Options.AccountHoldFor);
-        }
-        return e;
+        return TengrErrors.FromStatus(answer.Status, message, answer.RetryAfter, what, Descriptor.DisplayName);
     }
 
     private string ErrorDetail(Artwork a) => a.Error is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } e ? ", error=" + Detail(e.ToString()) : "";

@@ -72,4 +72,24 @@ public class RemoteProviderSupportTests
         account.Clear();
         Assert.Null(account.Current());
     }
+
+    [Fact]
+    public void A_held_account_refuses_with_the_code_that_caused_it_also_after_a_rebuild()
+    {
+        var clock = new ManualClock();
+        var account = new ProviderAccountState(clock);
+        Assert.Null(account.Refusal("Tengr.ai"));
+
+        account.Observe(HttpErrorClassifier.FromStatus(System.Net.HttpStatusCode.Unauthorized, "Submitting"));
+        var rebuilt = new ProviderAccountState(clock); // the provider rebuilt with changed settings, same account
+        rebuilt.CopyFrom(account);
+
+        var refusal = rebuilt.Refusal("Tengr.ai")!;
+        Assert.Equal(ProviderErrorCode.AuthenticationFailed, refusal.Code);
+        Assert.False(refusal.IsTransient);
+        Assert.Equal("Tengr.ai: The API key was refused; an administrator must check it.", refusal.Message);
+
+        clock.Now += rebuilt.HoldFor;
+        Assert.Null(rebuilt.Refusal("Tengr.ai"));
+    }
 }

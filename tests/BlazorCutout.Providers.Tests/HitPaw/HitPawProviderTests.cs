@@ -27,17 +27,13 @@ public sealed class HitPawProviderTests
 
     private static HitPawProvider Provider(UrlProviderRig rig, Action<HitPawOptions>? configure = null)
     {
-        var o = new HitPawOptions
+        var o = rig.Aim(new HitPawOptions
         {
-            BaseUrl = rig.Emulator.BaseUri,
-            ApiKey = new Secret(UrlProviderRig.Key),
             PublicBaseUrl = rig.Source.BaseUri,
             PollInitialDelay = TimeSpan.FromMilliseconds(10),
             PollInterval = TimeSpan.FromMilliseconds(20),
             PollMaxInterval = TimeSpan.FromMilliseconds(50),
-            RequestsPerSecond = 50,
-            Resilience = UrlProviderRig.FastResilience(),
-        };
+        });
         configure?.Invoke(o);
         return new HitPawProvider(Options.Create(o), rig.Http, rig.Downloader, rig.Logs.CreateLogger<HitPawProvider>());
     }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using BlazorCutout.Emulators.Kit;
 using BlazorCutout.Providers.Resilience;
+using BlazorCutout.Providers.Secrets;
 using BlazorCutout.Providers.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -59,6 +60,16 @@ public sealed class UrlProviderRig : IAsyncDisposable
     public Uri SourceUrl(string name = "photo.png") => Source.Url($"s/{Uri.EscapeDataString(name)}?sig=abc123&exp=9999999999");
 
     public void Own(IAsyncDisposable d) => _owned.Add(d);
+
+    /// <summary>Aims a client's options at this rig: the emulator, the test key, a fast pace and quick retries.</summary>
+    public TOptions Aim<TOptions>(TOptions options) where TOptions : RemoteProviderOptions
+    {
+        options.BaseUrl = Emulator.BaseUri;
+        options.ApiKey = new Secret(Key);
+        options.RequestsPerSecond = 50;
+        options.Resilience = FastResilience();
+        return options;
+    }
 
     /// <summary>
     /// What the worker does after Accepted: poll with the descriptor's cadence until Done or Failed. A transient

@@ -32,17 +32,13 @@ public sealed class TengrProviderTests
 
     private static TengrProvider Provider(UrlProviderRig rig, Action<TengrOptions>? configure = null)
     {
-        var o = new TengrOptions
+        var o = rig.Aim(new TengrOptions
         {
-            BaseUrl = rig.Emulator.BaseUri,
-            ApiKey = new Secret(UrlProviderRig.Key),
             PublicBaseUrl = rig.Source.BaseUri,
             PollInitialDelay = TimeSpan.FromMilliseconds(10),
             PollInterval = TimeSpan.FromMilliseconds(20),
             PollMaxInterval = TimeSpan.FromMilliseconds(50),
-            RequestsPerSecond = 50,
-            Resilience = UrlProviderRig.FastResilience(),
-        };
+        });
         configure?.Invoke(o);
         return new TengrProvider(Options.Create(o), rig.Http, rig.Downloader, rig.Logs.CreateLogger<TengrProvider>());
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using BlazorCutout.Bench;
 using BlazorCutout.Providers;
 using BlazorCutout.Web.Tasks;
 using BlazorCutout.Web.Tasks.Storage;
@@ -122,12 +123,12 @@ public sealed class OwnershipTests(OwnershipTests.App app) : IClassFixture<Owner
         Assert.Equal(HttpStatusCode.NotFound, late.StatusCode);
     }
 
-    private Task<HubClient> ConnectAsync(string cookieHeader) => HubClient.ConnectAsync(async () =>
+    private Task<TaskHubClient> ConnectAsync(string cookieHeader) => TaskHubClient.ConnectAsync(async ct =>
     {
         var client = app.Host.Server.CreateWebSocketClient();
         client.ConfigureRequest = request => request.Headers.Cookie = cookieHeader;
-        return await client.ConnectAsync(new Uri("ws://localhost" + TaskHub.Path), CancellationToken.None);
-    });
+        return await client.ConnectAsync(new Uri("ws://localhost" + TaskHub.Path), ct);
+    }, TaskEventLog.Patience);
 }
 
 internal static class TasksAppExtensions
