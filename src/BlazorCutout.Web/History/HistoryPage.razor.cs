@@ -31,19 +31,13 @@ public sealed partial class HistoryPage
     private LoadDataArgs? lastArgs;
     private bool reloadPending;
 
-    private CutoutTaskState? state;
-    private string? providerId;
-    private ProviderOperation? operation;
-    private DateTime? from;
-    private DateTime? to;
+    private HistoryFilters filters = HistoryFilters.None;
 
     private static readonly object[] stateChoices = Enum.GetValues<CutoutTaskState>()
         .Select(s => new { Text = TaskText.State(s), Value = (CutoutTaskState?)s }).ToArray<object>();
     private static readonly object[] operationChoices = Enum.GetValues<ProviderOperation>()
         .Select(o => new { Text = TaskText.Operation(o), Value = (ProviderOperation?)o }).ToArray<object>();
     private object[] providerChoices = [];
-
-    private bool Filtered => state is not null || providerId is not null || operation is not null || from is not null || to is not null;
 
     protected override async Task OnInitializedAsync()
     {
@@ -54,14 +48,12 @@ public sealed partial class HistoryPage
             subscription = Events.Subscribe(userId, OnTaskChangedAsync);
     }
 
-    private TaskQuery Query(LoadDataArgs args) => new(
-        State: state,
-        ProviderId: providerId,
-        Operation: operation,
-        From: from is { } f ? DateOnly.FromDateTime(f) : null,
-        To: to is { } t ? DateOnly.FromDateTime(t) : null,
-        Skip: args.Skip ?? 0,
-        Take: args.Top ?? 10);
+    // Days on the clock the grid shows times in: UTC until the browser has said where it is.
+    private TaskQuery Query(LoadDataArgs args) => filters.ToQuery(Zone.Zone ?? TimeZoneInfo.Utc, args.Skip ?? 0, args.Top ?? 10);
+
+    private static DateTime? Picked(DateOnly? day) => day?.ToDateTime(TimeOnly.MinValue);
+
+    private static DateOnly? Day(DateTime? picked) => picked is { } p ? DateOnly.FromDateTime(p) : null;
 
     private async Task LoadAsync(LoadDataArgs args)
     {
@@ -84,21 +76,13 @@ public sealed partial class HistoryPage
         }
     }
 
-    private async Task FilterAsync(Action set)
+    private async Task FilterAsync(HistoryFilters changed)
     {
-        set();
+        filters = changed;
         await grid.FirstPage(true);
     }
 
-    private async Task ResetAsync()
-    {
-        state = null;
-        providerId = null;
-        operation = null;
-        from = null;
-        to = null;
-        await grid.FirstPage(true);
-    }
+    private Task ResetAsync() => FilterAsync(HistoryFilters.None);
 
     private void RowRender(RowRenderEventArgs<TaskView> args)
     {

@@ -31,6 +31,7 @@ public static class WebApplicationBuilderExtensions
 
         builder.Services.AddDataStore(dataDirectory);
         builder.Services.AddAccounts(builder.Configuration);
+        builder.Services.AddApiAuthorization(); // 401/403 instead of the login redirect for endpoints marked RequireSignedInApi
         builder.Services.AddAdmin();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();

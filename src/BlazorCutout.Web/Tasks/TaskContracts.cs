@@ -64,12 +64,16 @@ public sealed class TaskRejectedException(string code, string message) : Excepti
     public string Code { get; } = code;
 }
 
+/// <summary>
+/// A page of one user's tasks. Creation times are bounded by instants (from inclusive, before exclusive), so the caller
+/// decides what a day is: History means the user's local days (<c>HistoryFilters</c>).
+/// </summary>
 public sealed record TaskQuery(
     CutoutTaskState? State = null,
     string? ProviderId = null,
     ProviderOperation? Operation = null,
-    DateOnly? From = null,
-    DateOnly? To = null,
+    DateTimeOffset? CreatedFrom = null,
+    DateTimeOffset? CreatedBefore = null,
     int Skip = 0,
     int Take = 20);
 

@@ -126,15 +126,15 @@ public sealed class TaskService(
         if (query.State is { } state) q = q.Where(t => t.State == state);
         if (!string.IsNullOrEmpty(query.ProviderId)) q = q.Where(t => t.ProviderId == query.ProviderId);
         if (query.Operation is { } op) q = q.Where(t => t.Operation == op);
-        if (query.From is { } from)
+        if (query.CreatedFrom is { } from)
         {
-            var fromUtc = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            var fromUtc = from.UtcDateTime;
             q = q.Where(t => t.CreatedUtc >= fromUtc);
         }
-        if (query.To is { } to)
+        if (query.CreatedBefore is { } before)
         {
-            var toUtc = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc); // inclusive day
-            q = q.Where(t => t.CreatedUtc < toUtc);
+            var beforeUtc = before.UtcDateTime;
+            q = q.Where(t => t.CreatedUtc < beforeUtc);
         }
         var total = await q.CountAsync(cancellationToken);
         var take = Math.Clamp(query.Take, 1, 200);

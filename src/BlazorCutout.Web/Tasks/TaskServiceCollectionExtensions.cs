@@ -11,7 +11,7 @@ namespace BlazorCutout.Web.Tasks;
 public static class TaskServiceCollectionExtensions
 {
     /// <summary>
-    /// The task pipeline: local engine and provider layer (unless already registered), asset store, signed public URLs,
+    /// The task pipeline: local engine and provider layer (unless already registered), asset store and its orphan sweep, signed public URLs,
     /// <see cref="ITaskService"/>, <see cref="ITaskEvents"/> + SignalR hub, and the background <see cref="TaskWorker"/>.
     /// Settings: <c>BlazorCutout:Tasks</c>, <c>BlazorCutout:Engine</c>, <c>BlazorCutout:PublicBaseUrl</c>, <c>Providers:*</c>.
     /// </summary>
@@ -36,6 +36,8 @@ public static class TaskServiceCollectionExtensions
 
         services.TryAddSingleton<IAssetStore, FileSystemAssetStore>();
         services.TryAddSingleton<IThumbnailMaker, EngineThumbnailMaker>();
+        services.TryAddSingleton<OrphanFileSweep>();
+        services.AddHostedService(sp => sp.GetRequiredService<OrphanFileSweep>());
         services.TryAddSingleton<AssetUrlSigner>();
         services.TryAddSingleton<CallbackUrls>();
         services.TryAddSingleton<TaskSignal>();
@@ -59,7 +61,7 @@ public static class TaskServiceCollectionExtensions
     /// <summary>The hub (<c>/hubs/tasks</c>) and the asset endpoints.</summary>
     public static IEndpointRouteBuilder MapTasks(this IEndpointRouteBuilder app)
     {
-        app.MapHub<TaskHub>(TaskHub.Path);
+        app.MapHub<TaskHub>(TaskHub.Path).RequireSignedInApi();
         app.MapAssetEndpoints();
         app.MapCallbackEndpoints();
         return app;

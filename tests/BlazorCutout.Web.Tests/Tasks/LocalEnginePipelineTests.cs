@@ -128,9 +128,10 @@ public sealed class LocalEnginePipelineTests(LocalEnginePipelineTests.App app) :
 
         var none = await app.Host.Tasks.QueryAsync(userId, new TaskQuery(ProviderId: "someone-else"));
         Assert.Equal(0, none.Total);
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        Assert.Equal(2, (await app.Host.Tasks.QueryAsync(userId, new TaskQuery(From: today, To: today))).Total);
-        Assert.Equal(0, (await app.Host.Tasks.QueryAsync(userId, new TaskQuery(From: today.AddDays(1)))).Total);
+        // Creation times are bounded from (inclusive) before (exclusive).
+        Assert.Equal(2, (await app.Host.Tasks.QueryAsync(userId, new TaskQuery(CreatedFrom: first.CreatedAt))).Total);
+        Assert.Equal(0, (await app.Host.Tasks.QueryAsync(userId, new TaskQuery(CreatedFrom: first.CreatedAt, CreatedBefore: first.CreatedAt))).Total);
+        Assert.Equal(0, (await app.Host.Tasks.QueryAsync(userId, new TaskQuery(CreatedFrom: second.CreatedAt.AddTicks(1)))).Total);
     }
 
     private static string? ContentDispositionOf(HttpResponseMessage response) =>

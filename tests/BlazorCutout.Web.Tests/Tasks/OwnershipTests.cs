@@ -4,6 +4,7 @@ using BlazorCutout.Bench;
 using BlazorCutout.Providers;
 using BlazorCutout.Web.Tasks;
 using BlazorCutout.Web.Tasks.Storage;
+using BlazorCutout.Web.Tests.Support;
 using BlazorCutout.Web.Tests.Tasks.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -58,10 +59,31 @@ public sealed class OwnershipTests(OwnershipTests.App app) : IClassFixture<Owner
             Assert.Equal(HttpStatusCode.OK, mine.StatusCode);
         }
 
-        using var anonymous = app.Host.CreateClient(new() { AllowAutoRedirect = false });
-        using var signedOut = await anonymous.GetAsync(result.Url);
-        Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode); // to the login page
         Assert.NotNull(await app.Host.Tasks.GetAsync(owner.Id, taskId)); // nothing of the above touched it
+    }
+
+    [Fact]
+    public async Task Assets_answer_401_to_a_caller_who_is_not_signed_in_while_pages_still_redirect_to_the_login()
+    {
+        var owner = await app.Host.SignInNewUserAsync();
+        using var events = new TaskEventLog(app.Host.Events, owner.Id);
+        var taskId = (await app.Host.Tasks.SubmitAsync(owner.Id, Request())).Id;
+        await events.WaitForAsync(taskId, CutoutTaskState.Succeeded);
+        var task = (await app.Host.Tasks.GetAsync(owner.Id, taskId))!;
+        var result = Assert.Single(task.Results);
+        using var anonymous = app.Host.CreateClient(new() { AllowAutoRedirect = false });
+
+        var unknown = $"/assets/{Guid.NewGuid():D}";
+        foreach (var url in new[] { result.Url, result.ThumbnailUrl, result.DownloadUrl, task.Source.ThumbnailUrl, unknown, unknown + "/thumbnail" })
+        {
+            using var response = await anonymous.GetAsync(url);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Null(response.Headers.Location);
+            Assert.Empty(await response.Content.ReadAsByteArrayAsync()); // neither the image nor an HTML error page
+        }
+
+        using var page = await anonymous.GetAsync("/history");
+        HttpAssert.RedirectsToLogin(page);
     }
 
     [Fact]
@@ -91,6 +113,9 @@ public sealed class OwnershipTests(OwnershipTests.App app) : IClassFixture<Owner
     {
         var client = app.Host.Server.CreateWebSocketClient();
         await Assert.ThrowsAnyAsync<Exception>(() => client.ConnectAsync(new Uri("ws://localhost" + TaskHub.Path), CancellationToken.None));
+        using var anonymous = app.Host.CreateClient(new() { AllowAutoRedirect = false });
+        using var negotiate = await anonymous.PostAsync(TaskHub.Path + "/negotiate?negotiateVersion=1", null);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, negotiate.StatusCode); // not a redirect to the login page
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Data.Tasks;
+using BlazorCutout.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -9,14 +10,15 @@ namespace BlazorCutout.Web.Tasks.Storage;
 
 /// <summary>
 /// <c>/assets/{id}</c> (inline), <c>/assets/{id}/thumbnail</c>, <c>/assets/{id}/download</c> for the signed-in owner
-/// (anyone else gets 404, not 403: an asset's existence is not revealed), and the anonymous
+/// (anyone else signed in gets 404, not 403: an asset's existence is not revealed; no one signed in gets 401, not a
+/// redirect to the login page), and the anonymous
 /// <c>/public/assets/{id}?exp&amp;sig</c> that URL-only providers fetch with a signed, expiring link.
 /// </summary>
 public static class AssetEndpoints
 {
     public static IEndpointRouteBuilder MapAssetEndpoints(this IEndpointRouteBuilder app)
     {
-        var owned = app.MapGroup("/assets").RequireAuthorization();
+        var owned = app.MapGroup("/assets").RequireSignedInApi();
         owned.MapGet("/{id:guid}", (Guid id, HttpContext http, IDbContextFactory<AppDbContext> db, IAssetStore store, ILoggerFactory log, CancellationToken ct) =>
             ServeOwnedAsync(id, http, db, store, log, download: false, ct));
         owned.MapGet("/{id:guid}/download", (Guid id, HttpContext http, IDbContextFactory<AppDbContext> db, IAssetStore store, ILoggerFactory log, CancellationToken ct) =>

@@ -77,6 +77,21 @@ public sealed class FileSystemAssetStore(DataDirectory dataDirectory, ILogger<Fi
         }
     }
 
+    public IEnumerable<StoredEntry> List()
+    {
+        var root = new DirectoryInfo(Root);
+        if (!root.Exists) yield break;
+        foreach (var folder in root.EnumerateDirectories())
+            foreach (var file in folder.EnumerateFiles())
+                if (IsOurs(folder.Name, file.Name))
+                    yield return new StoredEntry($"{folder.Name}/{file.Name}", new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero));
+    }
+
+    // Only names this store writes ("ab/ab…32 hex….ext", or that plus ".tmp-…"): anything else in the folder is not ours to judge.
+    private static bool IsOurs(string folder, string file) =>
+        folder.Length == 2 && file.Length > 33 && file.StartsWith(folder, StringComparison.Ordinal) && file[32] == '.'
+        && !file.AsSpan(0, 32).ContainsAnyExcept("0123456789abcdef");
+
     private string FullPath(string key)
     {
         // Keys are ours ("ab/<guid>.<ext>"), but never let one escape the root.

@@ -13,9 +13,17 @@ public interface IAssetStore
 
     /// <summary>Best effort; a missing file is not an error.</summary>
     void Delete(string key);
+
+    /// <summary>
+    /// Every file the store holds, with when it was written, including what an interrupted write left behind; each key
+    /// can be given to <see cref="Delete"/>. For the orphan sweep (<see cref="OrphanFileSweep"/>).
+    /// </summary>
+    IEnumerable<StoredEntry> List();
 }
 
 public sealed record StoredFile(string Key, long Bytes, string Sha256);
+
+public sealed record StoredEntry(string Key, DateTimeOffset WrittenUtc);
 
 /// <summary>The store could not write (disk full, data directory not writable): reported to the user and the log, never swallowed.</summary>
 public sealed class AssetStorageException(string message, Exception? inner = null) : Exception(message, inner);

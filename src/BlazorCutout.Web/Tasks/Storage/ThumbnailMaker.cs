@@ -69,7 +69,7 @@ public sealed class EngineThumbnailMaker(DataDirectory dataDirectory, ILogger<En
         if (!IsSha256(sha256)) return;
         var folder = Path.GetDirectoryName(CachePath(sha256, 0))!;
         if (!Directory.Exists(folder)) return;
-        foreach (var file in Directory.EnumerateFiles(folder, sha256 + "-*.webp"))
+        foreach (var file in Directory.EnumerateFiles(folder, sha256 + "-*")) // with what an interrupted write left
         {
             try { File.Delete(file); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -77,5 +77,18 @@ public sealed class EngineThumbnailMaker(DataDirectory dataDirectory, ILogger<En
                 logger.LogWarning(e, "Thumbnail cache: could not delete {Path}", file);
             }
         }
+    }
+
+    public IEnumerable<KeptThumbnail> Kept()
+    {
+        var root = new DirectoryInfo(Path.Combine(dataDirectory.Path, FolderName));
+        if (!root.Exists) yield break;
+        foreach (var folder in root.EnumerateDirectories())
+            foreach (var file in folder.EnumerateFiles())
+            {
+                var hash = file.Name.Split('-', 2)[0];
+                if (IsSha256(hash))
+                    yield return new KeptThumbnail(hash, new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero));
+            }
     }
 }

@@ -11,9 +11,14 @@ public interface IThumbnailMaker
 
     /// <summary>Removes every kept thumbnail of the content with this SHA-256 (lowercase hex), once no asset holds it.</summary>
     void Forget(string sha256);
+
+    /// <summary>Every kept thumbnail file: whose content it shows and when it was written. For the orphan sweep.</summary>
+    IEnumerable<KeptThumbnail> Kept();
 }
 
 public sealed record Thumbnail(byte[] Bytes, string ContentType);
+
+public sealed record KeptThumbnail(string Sha256, DateTimeOffset WrittenUtc);
 
 /// <summary>
 /// No thumbnails: the original is served as its own (browsers scale it; grids pay the full download). The default is
@@ -25,4 +30,6 @@ public sealed class OriginalAsThumbnail : IThumbnailMaker
         Task.FromResult<Thumbnail?>(null);
 
     public void Forget(string sha256) { }
+
+    public IEnumerable<KeptThumbnail> Kept() => [];
 }
