@@ -79,14 +79,23 @@ public static class TaskText
             return task.State.IsFinal() ? "–" : "…";
         if (cost == 0)
             return "Free";
-        var text = $"{cost.ToString("0.##", CultureInfo.InvariantCulture)} {task.CostUnit}".Trim();
+        var text = Amount(cost, task.CostUnit);
         return task.CostEstimated ? "≈ " + text : text;
+    }
+
+    /// <summary>"1 coin", "2.5 coins": units are plural words from price tables ("coins", "credits"), said once per amount.</summary>
+    public static string Amount(decimal amount, string? unit)
+    {
+        var number = amount.ToString("0.##", CultureInfo.InvariantCulture);
+        if (string.IsNullOrWhiteSpace(unit)) return number;
+        var word = amount == 1 && unit.Length > 1 && unit.EndsWith('s') ? unit[..^1] : unit;
+        return $"{number} {word}";
     }
 
     public static string Price(ProviderDescriptor descriptor, ProviderOperation operation)
     {
         var estimate = descriptor.Prices.Estimate(operation);
-        return estimate.Amount == 0 ? "Free" : $"{estimate.Amount.ToString("0.##", CultureInfo.InvariantCulture)} {estimate.Unit} per image";
+        return estimate.Amount == 0 ? "Free" : $"{Amount(estimate.Amount, estimate.Unit)} per image";
     }
 
     public static string Duration(TimeSpan? duration) => duration switch

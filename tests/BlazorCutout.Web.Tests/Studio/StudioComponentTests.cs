@@ -33,7 +33,7 @@ public sealed class StudioComponentTests
         Assert.Contains("aria-checked=\"false\"", picwish);
         Assert.Contains("Unavailable", picwish);
         Assert.Contains("PicWish needs an API key: set Providers:PicWish:ApiKey.", picwish);
-        Assert.Contains("1 credits per image", picwish);
+        Assert.Contains("1 credit per image", picwish);
     }
 
     [Fact]
