@@ -1,5 +1,8 @@
 // The Studio's drop zone. Dropped and pasted files are put into the page's <input type=file> (through a
 // DataTransfer) and a 'change' event is raised, so Blazor's InputFile reads every file the same way as a pick.
+// Every change of that input waits in a queue first: InputFile forgets the files of its previous change (they can
+// no longer be read) as soon as a new one arrives, so the next batch is handed over only when .NET says, through
+// next(), that it has read the current one.
 // inspect() gives instant, client-side facts about the chosen files (real format from the first bytes, pixel
 // size, a preview URL); the server checks everything again.
 
@@ -19,21 +22,52 @@ function ascii(bytes, from, to) {
     return s;
 }
 
-function setFiles(input, files) {
-    if (!files || files.length === 0) return;
-    const transfer = new DataTransfer();
-    for (const file of files) transfer.items.add(file);
-    input.files = transfer.files;
-    input.dispatchEvent(new Event('change', { bubbles: true }));
-}
+// The batch each input last handed to .NET: the input's own list may have been replaced by a newer pick meanwhile.
+const handed = new WeakMap();
 
 function hasFiles(event) {
     const types = event.dataTransfer && event.dataTransfer.types;
     return !!types && Array.prototype.indexOf.call(types, 'Files') >= 0;
 }
 
-/** Wires drag and drop (anywhere on the page, highlighted on the zone) and paste (anywhere) into the input. */
+/**
+ * Wires drag and drop (anywhere on the page, highlighted on the zone), paste (anywhere) and picks into the input,
+ * one batch at a time; call next() on the result when .NET has read the batch it was given.
+ */
 export function attachDropZone(zone, input) {
+    const waiting = [];
+    let reading = false;
+    let handingOver = false;
+
+    const handOver = () => {
+        if (reading || waiting.length === 0) return;
+        const batch = waiting.shift();
+        reading = true;
+        handed.set(input, batch);
+        const transfer = new DataTransfer();
+        for (const file of batch) transfer.items.add(file);
+        input.files = transfer.files;
+        handingOver = true;
+        try {
+            input.dispatchEvent(new Event('change', { bubbles: true }));
+        } finally {
+            handingOver = false;
+        }
+    };
+    const enqueue = files => {
+        if (!files || files.length === 0) return;
+        waiting.push(Array.from(files));
+        handOver();
+    };
+    // Capturing on window runs before InputFile's own listener on the input: a pick (or a test's setInputFiles)
+    // is held back here and queued like a drop, and only handOver's own event reaches InputFile.
+    const onChange = e => {
+        if (e.target !== input || handingOver) return;
+        e.stopImmediatePropagation();
+        enqueue(input.files);
+    };
+    window.addEventListener('change', onChange, true);
+
     let depth = 0;
     const show = on => zone.classList.toggle('is-dragging', on);
 
@@ -44,7 +78,7 @@ export function attachDropZone(zone, input) {
         if (!hasFiles(e)) return;
         e.preventDefault(); // never let the browser navigate away to the dropped image
         depth = 0; show(false);
-        setFiles(input, e.dataTransfer.files);
+        enqueue(e.dataTransfer.files);
     };
     const onPaste = e => {
         const data = e.clipboardData;
@@ -57,7 +91,7 @@ export function attachDropZone(zone, input) {
             const ext = (file.type.split('/')[1] || 'png').replace('jpeg', 'jpg');
             return new File([file], `pasted-${stamp}${i ? '-' + (i + 1) : ''}.${ext}`, { type: file.type, lastModified: Date.now() });
         });
-        setFiles(input, files);
+        enqueue(files);
     };
 
     document.addEventListener('dragenter', onDragEnter);
@@ -72,7 +106,14 @@ export function attachDropZone(zone, input) {
     zone.dataset.dropReady = 'true'; // lets browser tests know drops and pastes are handled now
 
     return {
+        /** .NET has read every file of the batch it was handed: the next one may replace it. */
+        next() {
+            reading = false;
+            handed.delete(input);
+            handOver();
+        },
         dispose() {
+            window.removeEventListener('change', onChange, true);
             document.removeEventListener('dragenter', onDragEnter);
             document.removeEventListener('dragover', onDragOver);
             document.removeEventListener('dragleave', onDragLeave);
@@ -106,9 +147,9 @@ async function inspectFile(file) {
     return result;
 }
 
-/** Facts about every file currently in the input, in the same order as InputFile hands them to .NET. */
+/** Facts about every file the input handed to .NET, in the same order as InputFile hands them over. */
 export async function inspect(input) {
-    const files = Array.from(input.files || []);
+    const files = handed.get(input) || Array.from(input.files || []);
     return Promise.all(files.map(inspectFile));
 }
 
@@ -116,4 +157,34 @@ export function revoke(urls) {
     for (const url of urls || []) {
         if (typeof url === 'string' && url.startsWith('blob:')) URL.revokeObjectURL(url);
     }
+}
+
+// A list of ids in localStorage (the Studio's dismissed cards). Storage may be full or switched off: then the
+// list is simply empty, and a reload shows those cards again.
+export function readIds(key) {
+    try {
+        const ids = JSON.parse(localStorage.getItem(key) || '[]');
+        return Array.isArray(ids) ? ids.filter(id => typeof id === 'string') : [];
+    } catch {
+        return [];
+    }
+}
+
+function writeIds(key, ids) {
+    try {
+        if (ids.length === 0) localStorage.removeItem(key);
+        else localStorage.setItem(key, JSON.stringify(ids));
+    } catch {
+        // see readIds
+    }
+}
+
+export function addIds(key, ids) {
+    const stored = readIds(key);
+    writeIds(key, stored.concat((ids || []).filter(id => !stored.includes(id))));
+}
+
+export function keepIds(key, ids) {
+    const keep = new Set(ids || []);
+    writeIds(key, readIds(key).filter(id => keep.has(id)));
 }

@@ -191,6 +191,73 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
     }
 
     [Fact]
+    public async Task Batches_dropped_pasted_and_picked_while_the_first_is_still_uploading_are_all_cut_out_once()
+    {
+        var page = await fixture.NewPageAsync();
+        await RegisterAsync(page);
+        var photo = async (string name) => Convert.ToBase64String(await File.ReadAllBytesAsync(TestImage(name)));
+
+        // A drop of two files and a paste of a third in the same instant: the second batch reaches the input before
+        // .NET has read a byte of the first, the moment that used to kill the first batch's files.
+        await page.GetByTestId("drop-zone").EvaluateAsync("""
+            (zone, photos) => {
+                const file = ([name, data]) => new File([Uint8Array.from(atob(data), c => c.charCodeAt(0))], name, { type: 'image/' + (name.endsWith('.jpg') ? 'jpeg' : 'png') });
+                const dropped = new DataTransfer();
+                dropped.items.add(file(photos[0]));
+                dropped.items.add(file(photos[1]));
+                zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dropped, bubbles: true, cancelable: true }));
+                const pasted = new DataTransfer();
+                pasted.items.add(file(photos[2]));
+                document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: pasted, bubbles: true, cancelable: true }));
+            }
+            """, new[] { new[] { "rocket.jpg", await photo("rocket.jpg") }, ["chelsea.png", await photo("chelsea.png")], ["coffee.png", await photo("coffee.png")] });
+        // And a pick through the input, without waiting for anything.
+        await page.Locator("input#studio-files").SetInputFilesAsync(TestImage("astronaut.png"));
+
+        string[] names = ["rocket.jpg", "chelsea.png", "coffee.png", "astronaut.png"];
+        foreach (var name in names)
+            await Expect(page.Locator($"[data-testid=upload-card][data-file='{name}']")).ToHaveAttributeAsync("data-state", "succeeded", new() { Timeout = 60_000 });
+        await Expect(page.GetByTestId("upload-card")).ToHaveCountAsync(names.Length);
+
+        // Exactly once: the server holds one task for each file, no more.
+        await page.ReloadAsync();
+        await WaitRestoredAsync(page);
+        await Expect(page.GetByTestId("upload-card")).ToHaveCountAsync(names.Length);
+        foreach (var name in names)
+            await Expect(page.Locator($"[data-testid=upload-card][data-file='{name}']")).ToHaveAttributeAsync("data-state", "succeeded");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Cards_removed_from_the_studio_stay_removed_after_a_reload_and_their_tasks_stay_in_History()
+    {
+        var page = await fixture.NewPageAsync();
+        await RegisterAsync(page);
+        await page.Locator("input#studio-files").SetInputFilesAsync([TestImage("rocket.jpg"), TestImage("chelsea.png")]);
+        foreach (var name in new[] { "rocket.jpg", "chelsea.png" })
+            await Expect(page.Locator($"[data-testid=upload-card][data-file='{name}']")).ToHaveAttributeAsync("data-state", "succeeded", new() { Timeout = 30_000 });
+
+        // One card removed with its ×: after a reload only the other comes back.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove rocket.jpg from the list" }).ClickAsync();
+        await Expect(page.GetByTestId("upload-card")).ToHaveCountAsync(1);
+        await page.ReloadAsync();
+        await WaitRestoredAsync(page);
+        await Expect(page.GetByTestId("upload-card")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("upload-card")).ToHaveAttributeAsync("data-file", "chelsea.png");
+
+        // "Clear finished", then a reload: the table stays empty.
+        await page.GetByTestId("clear-finished").ClickAsync();
+        await Expect(page.GetByTestId("upload-card")).ToHaveCountAsync(0);
+        await page.ReloadAsync();
+        await WaitRestoredAsync(page);
+        await Expect(page.GetByTestId("upload-card")).ToHaveCountAsync(0);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "History" }).ClickAsync();
+        await Expect(page.GetByTestId("history-row")).ToHaveCountAsync(2);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Segment_by_points_sends_the_clicks_and_shows_the_result()
     {
         var page = await fixture.NewPageAsync();
@@ -228,6 +295,13 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
         await BrowserFixture.WaitUntilInteractiveAsync(page);
         await Expect(page.GetByTestId("drop-zone")).ToBeVisibleAsync();
         await page.Locator("[data-drop-ready=true]").WaitForAsync(); // studio.js is attached: drops, pastes and checks work
+    }
+
+    /// <summary>Waits until the Studio has brought back the user's recent tasks after a (re)load: only then is "no card" an answer.</summary>
+    private static async Task WaitRestoredAsync(IPage page)
+    {
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        await page.Locator("[data-restored=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 
     private static async Task WaitLoadedAsync(ILocator image) =>

@@ -12,19 +12,13 @@ namespace BlazorCutout.Web.Studio;
 
 /// <summary>
 /// The Studio: files come in through one &lt;input type=file&gt; (picked, dropped or pasted — studio.js routes all three
-/// into it) or by URL; each one is checked in the browser, read, and submitted as its own task; its card then follows
+/// into it, one batch at a time) or by URL; each one is checked in the browser, read, and submitted as its own task; its card then follows
 /// the task live through <see cref="ITaskEvents"/>.
 /// </summary>
 public sealed partial class StudioPage
 {
     /// <summary>Files taken from one drop; more are refused with a message rather than silently dropped.</summary>
     public const int MaxFilesPerDrop = 20;
-
-    /// <summary>On load, the Studio shows at most this many of the user's newest tasks…</summary>
-    public const int RecentLimit = 12;
-
-    /// <summary>…those still running, and those that finished within this window.</summary>
-    public static readonly TimeSpan RecentWindow = TimeSpan.FromMinutes(30);
 
     [Inject] private ITaskService Tasks { get; set; } = default!;
     [Inject] private ITaskEvents Events { get; set; } = default!;
@@ -48,6 +42,9 @@ public sealed partial class StudioPage
     private InputFile? backgroundInput;
     private IJSObjectReference? module;
     private IJSObjectReference? dropHandle;
+    private DismissedTasks? dismissed;
+    /// <summary>The recent tasks are back (or could not be loaded): from now on, no card means none (data-restored, for tests).</summary>
+    private bool restored;
 
     private string? imageUrl;
     private string? notice;
@@ -80,30 +77,30 @@ public sealed partial class StudioPage
         if (Descriptor is { } d)
             settings.FitTo(d);
         if (userId.Length > 0)
-        {
             subscription = Events.Subscribe(userId, OnTaskChangedAsync);
-            await LoadRecentAsync();
-        }
     }
 
     /// <summary>
-    /// After a reload (or coming back from another page) the table shows what is still running and what finished
-    /// lately, as cards that follow their tasks live like new ones; the rest is in History.
+    /// After a reload (or coming back from another page) the table shows the <see cref="RecentTasks"/> whose cards the
+    /// user did not remove, as cards that follow their tasks live like new ones. It runs after the first interactive
+    /// render, because the removed ones are known only to the browser: a card never shows up only to vanish.
     /// </summary>
-    private async Task LoadRecentAsync()
+    private async Task RestoreRecentAsync()
     {
-        TaskPage recent;
+        var hidden = dismissed is null ? new HashSet<Guid>() : await dismissed.LoadAsync();
+        IReadOnlyList<TaskView> candidates;
         try
         {
-            recent = await Tasks.QueryAsync(userId, new TaskQuery(Take: RecentLimit)); // newest first
+            candidates = RecentTasks.Candidates((await Tasks.QueryAsync(userId, RecentTasks.Query)).Items, Clock.GetUtcNow());
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Logger.LogWarning(ex, "Loading the recent tasks failed");
             return;
         }
-        var since = Clock.GetUtcNow() - RecentWindow;
-        foreach (var view in recent.Items.Where(v => !v.State.IsFinal() || (v.CompletedAt ?? v.CreatedAt) >= since))
+        if (dismissed is not null && hidden.Count > 0)
+            await dismissed.KeepOnlyAsync(candidates.Select(v => v.Id));
+        foreach (var view in RecentTasks.Restored(candidates, hidden))
         {
             if (items.Any(i => i.Task?.Id == view.Id))
                 continue;
@@ -117,17 +114,26 @@ public sealed partial class StudioPage
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (!firstRender || fileInput?.Element is not { } input)
+        if (!firstRender)
             return;
         try
         {
             module = await JS.InvokeAsync<IJSObjectReference>("import", "./js/studio.js");
-            if (module is not null)
+            if (module is not null && fileInput?.Element is { } input)
                 dropHandle = await module.InvokeAsync<IJSObjectReference>("attachDropZone", workArea, input);
         }
         catch (JSDisconnectedException)
         {
+            return;
         }
+        if (userId.Length > 0)
+        {
+            if (module is not null)
+                dismissed = new DismissedTasks(module, userId, Logger);
+            await RestoreRecentAsync();
+        }
+        restored = true;
+        StateHasChanged();
     }
 
     // ---- settings ----
@@ -158,6 +164,33 @@ public sealed partial class StudioPage
     // ---- files in ----
 
     private async Task OnFilesChosenAsync(InputFileChangeEventArgs e)
+    {
+        try
+        {
+            await TakeFilesAsync(e);
+        }
+        finally
+        {
+            // Every file of this batch has been read (or given up): studio.js may now hand over the next one,
+            // which makes these IBrowserFiles unreadable.
+            await ReadyForNextBatchAsync();
+        }
+    }
+
+    private async Task ReadyForNextBatchAsync()
+    {
+        if (dropHandle is null)
+            return;
+        try
+        {
+            await dropHandle.InvokeVoidAsync("next");
+        }
+        catch (JSDisconnectedException)
+        {
+        }
+    }
+
+    private async Task TakeFilesAsync(InputFileChangeEventArgs e)
     {
         notice = null;
         if (Descriptor is not { } provider)
@@ -517,19 +550,19 @@ public sealed partial class StudioPage
             await Tasks.CancelAsync(userId, task.Id);
     }
 
-    private Task DismissAsync(UploadItem item)
-    {
-        items.Remove(item);
-        if (viewed == item)
-            viewed = items.FirstOrDefault(i => i.Succeeded);
-        return Task.CompletedTask;
-    }
+    private Task DismissAsync(UploadItem item) => RemoveCardsAsync([item]);
 
-    private void ClearFinished()
+    private Task ClearFinishedAsync() => RemoveCardsAsync(items.Where(i => !i.IsRunning).ToList());
+
+    /// <summary>Takes cards off the table for good: a reload does not bring their tasks back (they stay in History).</summary>
+    private async Task RemoveCardsAsync(IReadOnlyList<UploadItem> removed)
     {
-        items.RemoveAll(i => !i.IsRunning);
+        items.RemoveAll(removed.Contains);
         if (viewed is not null && !items.Contains(viewed))
             viewed = items.FirstOrDefault(i => i.Succeeded);
+        var ids = removed.Select(i => i.Task?.Id).OfType<Guid>().ToList();
+        if (dismissed is not null && ids.Count > 0)
+            await dismissed.AddAsync(ids);
     }
 
     public async ValueTask DisposeAsync()

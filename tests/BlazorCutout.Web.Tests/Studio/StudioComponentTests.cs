@@ -139,32 +139,6 @@ public sealed class StudioComponentTests
         Assert.Contains("Done", html);
     }
 
-    [Fact]
-    public async Task After_a_reload_the_studio_shows_running_tasks_and_those_finished_lately_as_cards()
-    {
-        await using var renderer = new StudioRenderer();
-        var now = DateTimeOffset.UtcNow;
-        var running = FakeTaskService.Task(CutoutTaskState.Processing, progress: 40) with { Source = FakeTaskService.Asset(TaskAssetRole.Source) with { FileName = "running.png" } };
-        var queuedLongAgo = FakeTaskService.Task(CutoutTaskState.Queued) with { CreatedAt = now.AddHours(-3), Source = FakeTaskService.Asset(TaskAssetRole.Source) with { FileName = "waiting.png" } };
-        var doneLately = FakeTaskService.Task(CutoutTaskState.Succeeded) with { CompletedAt = now.AddMinutes(-5), Source = FakeTaskService.Asset(TaskAssetRole.Source) with { FileName = "lately.png" } };
-        var failedLately = FakeTaskService.Task(CutoutTaskState.Failed, error: "The provider timed out.") with { CompletedAt = now.AddMinutes(-20), Source = FakeTaskService.Asset(TaskAssetRole.Source) with { FileName = "failed.png" } };
-        var doneLongAgo = FakeTaskService.Task(CutoutTaskState.Succeeded) with { CreatedAt = now.AddHours(-2), CompletedAt = now.AddHours(-2), Source = FakeTaskService.Asset(TaskAssetRole.Source) with { FileName = "old.png" } };
-        renderer.Tasks.Stored.AddRange([running, doneLately, failedLately, doneLongAgo, queuedLongAgo]);
-
-        var html = await renderer.RenderAsync<StudioPage>();
-
-        var cards = System.Text.RegularExpressions.Regex.Matches(html, "data-testid=\"upload-card\"[^>]*data-file=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
-        Assert.Equal(["running.png", "lately.png", "failed.png", "waiting.png"], cards); // in the service's order; the old finished one stays in History
-        Assert.Contains("Processing · 40%", html);
-        Assert.Contains("data-state=\"processing\"", html);
-        Assert.Contains("card-cancel", html);
-        Assert.Contains($"src=\"{doneLately.Results[0].ThumbnailUrl}\"", html); // the finished card shows its cut-out
-        Assert.Contains("The provider timed out.", html);
-        Assert.Contains("1 of 4 done", html);
-        Assert.Contains("Clear finished", html);
-        Assert.Equal(1, renderer.Tasks.Queries.Count(q => q.Take == StudioPage.RecentLimit && q.State is null && q.Skip == 0));
-    }
-
     private static Task<string> RenderCard(StudioRenderer renderer, UploadItem item) =>
         renderer.RenderAsync<UploadCard>(new Dictionary<string, object?> { [nameof(UploadCard.Item)] = item });
 

@@ -62,6 +62,28 @@ public sealed class StudioLogicTests
     }
 
     [Fact]
+    public async Task After_a_reload_every_running_task_and_those_finished_lately_come_back_but_not_the_removed_ones()
+    {
+        var tasks = new FakeTaskService();
+        var now = DateTimeOffset.UtcNow;
+        TaskView Named(TaskView view, string name) => view with { Source = FakeTaskService.Asset(TaskAssetRole.Source) with { FileName = name } };
+        // Newest first, as the service answers: a drop of 30 files still running, then older work.
+        var dropped = Enumerable.Range(1, 30).Select(i => Named(FakeTaskService.Task(CutoutTaskState.Queued), $"drop-{i}.png")).ToList();
+        var doneLately = Named(FakeTaskService.Task(CutoutTaskState.Succeeded) with { CompletedAt = now.AddMinutes(-5) }, "lately.png");
+        var cleared = Named(FakeTaskService.Task(CutoutTaskState.Succeeded) with { CompletedAt = now.AddMinutes(-6) }, "cleared.png");
+        var failedLately = Named(FakeTaskService.Task(CutoutTaskState.Failed, error: "The provider timed out.") with { CompletedAt = now.AddMinutes(-20) }, "failed.png");
+        var doneLongAgo = Named(FakeTaskService.Task(CutoutTaskState.Succeeded) with { CreatedAt = now.AddHours(-2), CompletedAt = now.AddHours(-2) }, "old.png");
+        var queuedLongAgo = Named(FakeTaskService.Task(CutoutTaskState.Queued) with { CreatedAt = now.AddHours(-3) }, "waiting.png");
+        tasks.Stored.AddRange([.. dropped, doneLately, cleared, failedLately, doneLongAgo, queuedLongAgo]);
+
+        var candidates = RecentTasks.Candidates((await tasks.QueryAsync("user-1", RecentTasks.Query)).Items, now);
+        var restored = RecentTasks.Restored(candidates, new HashSet<Guid> { cleared.Id, doneLongAgo.Id });
+
+        Assert.Equal([.. dropped.Select(v => v.Id), doneLately.Id, cleared.Id, failedLately.Id, queuedLongAgo.Id], candidates.Select(v => v.Id));
+        Assert.Equal([.. dropped.Select(v => v.Id), doneLately.Id, failedLately.Id, queuedLongAgo.Id], restored.Select(v => v.Id));
+    }
+
+    [Fact]
     public void A_card_ignores_late_and_out_of_order_changes()
     {
         var item = new UploadItem { FileName = "cat.png" };
