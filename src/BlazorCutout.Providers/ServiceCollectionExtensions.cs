@@ -1,6 +1,10 @@
+using BlazorCutout.Providers.GptGe;
+using BlazorCutout.Providers.HitPaw;
 using BlazorCutout.Providers.Local;
+using BlazorCutout.Providers.PicWish;
 using BlazorCutout.Providers.Resilience;
 using BlazorCutout.Providers.Security;
+using BlazorCutout.Providers.Tengr;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,7 +19,7 @@ public static class ServiceCollectionExtensions
     /// Registers the provider layer: URL guard (<c>Security:UrlGuard</c>), guarded downloader, per-provider HTTP pipelines,
     /// the local engine provider (<c>Providers:Local</c>) and the <see cref="ProviderRegistry"/>.
     /// The local provider needs an <see cref="Engine.ICutoutEngine"/>, registered by the engine's own DI root.
-    /// Remote providers add themselves with <see cref="AddCutoutProvider{TProvider}"/>.
+    /// The remote providers (<c>Providers:PicWish</c>, <c>:GptGe</c>, <c>:HitPaw</c>, <c>:Tengr</c>) are added with <see cref="AddRemoteProvider{TOptions, TProvider}"/>.
     /// </summary>
     public static IServiceCollection AddCutoutProviders(this IServiceCollection services, IConfiguration configuration)
     {
@@ -28,9 +32,11 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(sp => new ProviderHttpClientFactory(sp.GetRequiredService<SafeHttpHandlerFactory>(), sp.GetService<ILoggerFactory>()));
 
         services.AddCutoutProvider<LocalEngineProvider>();
-        PicWish.PicWishFamilyRegistration.AddPicWishFamilyProviders(services, configuration); // Providers:PicWish, Providers:GptGe
-        HitPaw.HitPawServiceCollectionExtensions.AddHitPawProvider(services, configuration);   // Providers:HitPaw (URL-only)
-        Tengr.TengrServiceCollectionExtensions.AddTengrProvider(services, configuration);     // Providers:Tengr (URL-only)
+        // Always listed; without an ApiKey (or with Enabled=false) each shows as unavailable with the reason.
+        services.AddRemoteProvider<PicWishOptions, PicWishProvider>(configuration, PicWishProvider.ProviderId);
+        services.AddRemoteProvider<GptGeOptions, GptGeProvider>(configuration, GptGeProvider.ProviderId);
+        services.AddRemoteProvider<HitPawOptions, HitPawProvider>(configuration, HitPawProvider.ProviderId); // URL-only
+        services.AddRemoteProvider<TengrOptions, TengrProvider>(configuration, TengrProvider.ProviderId);    // URL-only
         services.TryAddSingleton<ProviderRegistry>();
         return services;
     }
@@ -40,6 +46,21 @@ public static class ServiceCollectionExtensions
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICutoutProvider, TProvider>());
         return services;
+    }
+
+    /// <summary>
+    /// Binds <c>Providers:&lt;providerId&gt;</c> (section names are case-insensitive: <c>Providers:PicWish</c> is
+    /// <c>Providers:picwish</c>), with the public base URL falling back to the top-level setting
+    /// (<see cref="PublicBaseUrlSetting"/>), and adds the provider with <see cref="AddReconfigurableProvider{TOptions, TProvider}"/>.
+    /// </summary>
+    public static IServiceCollection AddRemoteProvider<TOptions, TProvider>(this IServiceCollection services, IConfiguration configuration, string providerId)
+        where TOptions : RemoteProviderOptions
+        where TProvider : class, ICutoutProvider
+    {
+        services.AddOptions<TOptions>()
+            .Bind(configuration.ProviderSection(providerId))
+            .PostConfigure(o => o.PublicBaseUrl ??= PublicBaseUrlSetting.Read(configuration));
+        return services.AddReconfigurableProvider<TOptions, TProvider>();
     }
 
     /// <summary>

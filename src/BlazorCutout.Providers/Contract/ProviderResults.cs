@@ -59,9 +59,13 @@ public abstract record ProviderPoll
         public string? Status { get; init; }
     }
 
-    /// <param name="Results">At least one reference; a batch of N yields N images.</param>
+    /// <param name="Results">At least one reference; a batch of N yields N images, or fewer with a <see cref="Note"/> saying so.</param>
     /// <param name="ReportedCost">The cost the provider reported, or null to use the configured <see cref="PriceTable"/>.</param>
-    public sealed record Done(IReadOnlyList<ResultReference> Results, ProviderCost? ReportedCost = null) : ProviderPoll;
+    public sealed record Done(IReadOnlyList<ResultReference> Results, ProviderCost? ReportedCost = null) : ProviderPoll
+    {
+        /// <summary>What the user should know about a result that is less than asked for ("2 of the 3 backgrounds arrived"); shown as is.</summary>
+        public string? Note { get; init; }
+    }
 
     /// <param name="UserMessage">Shown as is.</param>
     /// <param name="Retryable">True when submitting the same job again may succeed (e.g. PicWish -15 insufficient resources).</param>

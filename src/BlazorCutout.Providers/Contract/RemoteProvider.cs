@@ -18,18 +18,17 @@ public abstract class RemoteProvider<TOptions> : ICutoutProvider, IProviderAccou
 {
     private readonly Lazy<HttpClient> _http;
 
-    /// <param name="accountHoldFor">How long an account problem is remembered; null keeps <see cref="ProviderAccountState"/>'s default.</param>
     protected RemoteProvider(TOptions options, Func<TOptions, ProviderDescriptor> describe, ProviderHttpClientFactory httpClients,
-        SafeDownloader downloader, ILogger? logger, TimeProvider? time, TimeSpan? accountHoldFor = null)
+        SafeDownloader downloader, ILogger? logger, TimeProvider? time)
     {
         Options = options;
         Downloader = downloader;
         Logger = logger ?? NullLogger.Instance;
         Time = time ?? TimeProvider.System;
-        Account = accountHoldFor is { } hold ? new ProviderAccountState(Time) { HoldFor = hold } : new ProviderAccountState(Time);
+        Account = new ProviderAccountState(Time) { HoldFor = options.AccountHoldFor };
         Descriptor = describe(options);
         // Created on first use: a refused or missing base URL must fail this provider's jobs, not the whole registry.
-        _http = new Lazy<HttpClient>(() => httpClients.CreateClient(Descriptor, BaseAddress(), Options.Resilience),
+        _http = new Lazy<HttpClient>(() => httpClients.CreateClient(Descriptor, BaseAddress(), Resilience()),
             LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -55,10 +54,7 @@ public abstract class RemoteProvider<TOptions> : ICutoutProvider, IProviderAccou
     public void ClearAccountState() => Account.Clear();
 
     public ProviderAvailability GetAvailability() =>
-        ProviderAvailabilityRules.Evaluate(Descriptor, Options, HasPublicBaseUrl, Account);
-
-    /// <summary>Whether BlazorCutout's public base URL is known (matters only to URL-only providers).</summary>
-    protected virtual bool HasPublicBaseUrl => false;
+        ProviderAvailabilityRules.Evaluate(Descriptor, Options, Options.PublicBaseUrl is not null, Account);
 
     /// <summary>
     /// The API root the HTTP client is created with. Default: the configured <see cref="RemoteProviderOptions.BaseUrl"/>,
@@ -71,6 +67,9 @@ public abstract class RemoteProvider<TOptions> : ICutoutProvider, IProviderAccou
         if (!baseUrl.AbsoluteUri.EndsWith('/')) baseUrl = new Uri(baseUrl.AbsoluteUri + "/");
         return baseUrl;
     }
+
+    /// <summary>The retry and timeout settings of the HTTP client. Default: the configured <see cref="RemoteProviderOptions.Resilience"/>.</summary>
+    protected virtual ProviderResilienceOptions Resilience() => Options.Resilience;
 
     public abstract Task<ProviderSubmission> SubmitAsync(ProviderJob job, CancellationToken cancellationToken);
 

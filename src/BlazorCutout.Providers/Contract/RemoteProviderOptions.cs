@@ -4,8 +4,10 @@ using BlazorCutout.Providers.Secrets;
 namespace BlazorCutout.Providers;
 
 /// <summary>
-/// The settings every remote provider shares, bound from <c>Providers:&lt;Id&gt;</c>. A client's own options class
-/// derives from it (e.g. <c>PicWishOptions : RemoteProviderOptions</c> adding its polling path) and lives in its folder.
+/// The settings every remote provider shares, bound from <c>Providers:&lt;Id&gt;</c> by
+/// <see cref="ServiceCollectionExtensions.AddRemoteProvider{TOptions, TProvider}"/>. A client's own options class derives
+/// from it (e.g. <c>PicWishOptions : RemoteProviderOptions</c> adding its polling path), lives in its folder and sets its
+/// service's polling cadence in its constructor.
 /// </summary>
 public abstract class RemoteProviderOptions
 {
@@ -23,6 +25,34 @@ public abstract class RemoteProviderOptions
     public string PriceUnit { get; set; } = "coins";
     /// <summary>Configured prices per operation, used when the provider does not report what it charged.</summary>
     public Dictionary<ProviderOperation, OperationPriceSettings> Prices { get; set; } = [];
+
+    /// <summary>
+    /// BlazorCutout's public base URL; null = the top-level setting (<see cref="PublicBaseUrlSetting"/>), filled in at
+    /// registration. URL-only providers (HitPaw, Tengr) cannot take uploads without one and are shown as unavailable.
+    /// </summary>
+    public Uri? PublicBaseUrl { get; set; }
+
+    /// <summary>First poll after this delay…</summary>
+    public TimeSpan PollInitialDelay { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>…then every interval, growing by <see cref="PollBackoffFactor"/> up to <see cref="PollMaxInterval"/>.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public double PollBackoffFactor { get; set; } = 1.25;
+    /// <summary>The name <c>Providers:PicWish</c> and <c>Providers:GptGe</c> used for <see cref="PollBackoffFactor"/>; still read.</summary>
+    public double PollBackoff { get => PollBackoffFactor; set => PollBackoffFactor = value; }
+    public TimeSpan PollMaxInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>The worker gives up after this long from submission.</summary>
+    public TimeSpan PollDeadline { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a "coins exhausted" / "key refused" answer keeps the provider marked unavailable unless an admin clears it.</summary>
+    public TimeSpan AccountHoldFor { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Largest result file fetched (a 4096² RGBA PNG stays well below).</summary>
+    public long MaxResultBytes { get; set; } = 64L * 1024 * 1024;
+
+    public PollCadence PollCadence() => new(PollInitialDelay, PollInterval, PollBackoffFactor, PollMaxInterval, PollDeadline);
+
+    /// <summary>A fixed cadence (the first poll and every later one, no back-off), as an administrator's poll interval means.</summary>
+    public void PollEvery(TimeSpan interval) => (PollInitialDelay, PollInterval, PollMaxInterval) = (interval, interval, interval);
 
     public ProviderRate RateOr(ProviderRate declared) =>
         new(RequestsPerSecond ?? declared.RequestsPerSecond, Concurrency ?? declared.Concurrency);

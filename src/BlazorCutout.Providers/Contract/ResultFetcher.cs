@@ -19,9 +19,10 @@ public static class ResultFetcher
     }
 
     /// <summary>
-    /// <see cref="FetchAsync"/> for results behind signed, expiring links (HitPaw, Tengr): a reference past its
-    /// <c>ExpiresAt</c> is refused without a request, and a 401/403/404/410 from the storage side means the link is gone,
-    /// not that our key was refused, so both become <paramref name="expired"/> (given the download's refusal, if any).
+    /// <see cref="FetchAsync"/> for results behind signed, expiring links (every remote provider's): a reference past its
+    /// <c>ExpiresAt</c> is refused without a request, and a 401/403/404/410 from the storage side means the link is gone
+    /// (object storage answers an expired signature with 403; a result link carries no key of ours, so a 401 cannot mean
+    /// our key was refused either), so both become <paramref name="expired"/> (given the download's refusal, if any).
     /// </summary>
     public static async Task<DownloadedContent> FetchUnexpiredAsync(ResultReference result, SafeDownloader downloader, long maxBytes,
         TimeProvider time, Func<ProviderException?, ProviderException> expired, CancellationToken cancellationToken)

@@ -42,6 +42,8 @@ public sealed class GptGeProvider : RemoteProvider<GptGeOptions>
 
     protected override Uri BaseAddress() => Options.BaseUrl ?? GptGeOptions.DefaultBaseUrl;
 
+    protected override ProviderResilienceOptions Resilience() => PicWishProvider.ResilienceFor(Options, Options.UseSync);
+
     public static ProviderDescriptor BuildDescriptor(GptGeOptions o) => new()
     {
         Id = ProviderId,
@@ -70,7 +72,7 @@ public sealed class GptGeProvider : RemoteProvider<GptGeOptions>
         },
         // DECISION: no documented QPS; PicWish's default (2/s) since the reseller forwards to it.
         Rate = o.RateOr(new ProviderRate(2, 4)),
-        Polling = new PollCadence(o.PollInitialDelay, o.PollInterval, o.PollBackoff, o.PollMaxInterval, o.PollDeadline),
+        Polling = o.PollCadence(),
         Prices = o.PriceTableOr(DefaultPrices),
         IsSynchronous = o.UseSync,
     };
@@ -125,7 +127,8 @@ public sealed class GptGeProvider : RemoteProvider<GptGeOptions>
     }
 
     public override Task<DownloadedContent> FetchAsync(ResultReference result, CancellationToken cancellationToken) =>
-        ExpiringResults.FetchAsync(result, Downloader, Options.MaxResultBytes, Time, Name, Options.ResultLifetime, cancellationToken);
+        ResultFetcher.FetchUnexpiredAsync(result, Downloader, Options.MaxResultBytes, Time,
+            inner => PicWishStates.ResultExpired(Name, Options.ResultLifetime, inner), cancellationToken);
 
     /// <summary>000's form: image, sync, type, output_type, crop, format, bg_color (JPG only, as PicWish).</summary>
     internal static MultipartFormDataContent BuildCutoutForm(ProviderJob job, bool sync)
@@ -177,7 +180,7 @@ public sealed class GptGeProvider : RemoteProvider<GptGeOptions>
     /// <summary>
     /// DECISION (seeds/README.md): state 1 done, 0 queued, above 1 processing, below 0 failed (PicWish's table). Result
     /// images come as <c>data.image</c> (string or array) and/or <c>data.images</c> (array); for a batch of N, fewer than N
-    /// is a failure naming how many came back (<see cref="PartialBatch"/>), more than N keeps the first N.
+    /// is done with a note naming how many came back (<see cref="PartialBatch"/>), none is a failure, more than N keeps the first N.
     /// </summary>
     private ProviderPoll Interpret(JsonElement data, int? batchSize)
     {
@@ -196,10 +199,13 @@ public sealed class GptGeProvider : RemoteProvider<GptGeOptions>
         var results = new List<ResultReference>();
         if (batchSize is { } n)
         {
-            if (images.Count < n) return PartialBatch(images.Count, n);
+            if (images.Count == 0)
+                return new ProviderPoll.Failed(ProviderErrorCode.ProviderFailed,
+                    $"{Name} finished but returned none of the {n} requested backgrounds. Try again.", true, $"partial=0/{n}");
             if (images.Count > n)
                 Logger.LogWarning("{Provider} returned {Count} images for a batch of {Batch}; keeping the first {Batch}", ProviderId, images.Count, n, n);
             results.AddRange(images.Take(n).Select((url, i) => PicWishWire.ToReference(url, ResultRole.Image, i, expires, Name)));
+            if (images.Count < n) return PartialBatch(results, n);
         }
         else
         {
@@ -213,12 +219,19 @@ public sealed class GptGeProvider : RemoteProvider<GptGeOptions>
     }
 
     /// <summary>
-    /// DECISION: a partial batch fails the task with a message saying how many images came back (the contract's Done
-    /// means "all N"); it is retryable, since generating again normally yields all N.
+    /// DECISION (002 is silent on partial batches): a batch that came back short is done with the images that arrived and
+    /// a note saying how many of N, not failed: failing it threw away what arrived, and a retry would submit and be charged
+    /// again. The cost stays the configured price of the N requested (the worker's estimate from the job's batch size):
+    /// 002 prices a request by its <c>batch_size</c> ("pricing scales with quantity") and says nothing of refunds for
+    /// images that never arrived, so the ledger records what the request is billed at, and the note says so.
     /// </summary>
-    private ProviderPoll.Failed PartialBatch(int got, int asked) => new(ProviderErrorCode.ProviderFailed,
-        got == 0
-            ? $"{Name} finished but returned none of the {asked} requested backgrounds. Try again."
-            : $"{Name} returned only {got} of the {asked} requested backgrounds, so the task is marked as failed. Try again.",
-        true, $"partial={got}/{asked}");
+    private ProviderPoll.Done PartialBatch(List<ResultReference> arrived, int asked)
+    {
+        Logger.LogWarning("{Provider} returned {Count} of {Batch} requested backgrounds", ProviderId, arrived.Count, asked);
+        return new ProviderPoll.Done(arrived)
+        {
+            Note = $"{Name} returned {arrived.Count} of the {asked} requested backgrounds. {Name} prices a request by the number asked for, " +
+                   $"so the cost recorded is that of {asked}.",
+        };
+    }
 }

@@ -55,7 +55,7 @@ public static class HitPawDecisions
     public const ProviderErrorCode NoAccessCode = ProviderErrorCode.AuthenticationFailed;
 
     /// <summary>Coins exhausted is remembered until an admin clears it (<see cref="HitPawProvider.ClearAccountState"/>) or
-    /// <see cref="HitPawOptions.AccountHoldFor"/> passes; a successful status poll does not clear it (it proves nothing about coins).</summary>
+    /// <see cref="RemoteProviderOptions.AccountHoldFor"/> passes; a successful status poll does not clear it (it proves nothing about coins).</summary>
     public const bool OnlySuccessfulSubmissionClearsAccountState = true;
 }
 

@@ -25,13 +25,11 @@ public sealed class HitPawProvider : RemoteProvider<HitPawOptions>
 
     public HitPawProvider(IOptions<HitPawOptions> options, ProviderHttpClientFactory http, SafeDownloader downloader,
         ILogger<HitPawProvider>? logger = null, TimeProvider? time = null)
-        : base(options.Value, BuildDescriptor, http, downloader, logger, time, options.Value.AccountHoldFor)
+        : base(options.Value, BuildDescriptor, http, downloader, logger, time)
     {
         _api = new JsonApiClient(() => Http, Options, Descriptor, Account, Json,
             (request, key) => request.Headers.TryAddWithoutValidation("Apikey", key.Reveal()), Logger, Time);
     }
-
-    protected override bool HasPublicBaseUrl => Options.PublicBaseUrl is not null;
 
     public static ProviderDescriptor BuildDescriptor(HitPawOptions o) => new()
     {
@@ -48,7 +46,7 @@ public sealed class HitPawProvider : RemoteProvider<HitPawOptions>
         },
         Limits = HitPawDecisions.AssumedLimits,
         Rate = o.RateOr(HitPawDecisions.AssumedRate),
-        Polling = new PollCadence(o.PollInitialDelay, o.PollInterval, o.PollBackoffFactor, o.PollMaxInterval, o.PollDeadline),
+        Polling = o.PollCadence(),
         Prices = o.PriceTableOr(PriceTable.Free with { Unit = CoinUnit }),
     };
 

@@ -21,6 +21,15 @@ public sealed class PicWishProvider : RemoteProvider<PicWishOptions>
     /// <summary>DECISION: results always as URLs (1): the same handling for sync and async, and the smallest answers.</summary>
     public const int ReturnTypeUrl = 1;
 
+    /// <summary>
+    /// A <c>sync=1</c> request holds its connection until the task ends, up to PicWish's 180-s processing limit (state -8).
+    /// DECISION: with <c>UseSync</c> every request of the client gets at least this attempt timeout, whatever
+    /// <c>Resilience:AttemptTimeout</c> says (<see cref="ProviderResilienceOptions.WithAttemptTimeoutAtLeast"/>), rather than
+    /// refusing to start: a shorter limit is never useful there, and it would cut off submissions that may already be
+    /// charged, which the worker then cannot resend.
+    /// </summary>
+    public static readonly TimeSpan SyncAttemptTimeout = TimeSpan.FromSeconds(190);
+
     /// <summary>DECISION: PicWish does not report a charge; the default table is 1 credit per image (configurable via Prices).</summary>
     public static PriceTable DefaultPrices { get; } = new("credits", new Dictionary<ProviderOperation, OperationPrice>
     {
@@ -45,6 +54,12 @@ public sealed class PicWishProvider : RemoteProvider<PicWishOptions>
     }
 
     protected override Uri BaseAddress() => Options.BaseUrl ?? PicWishOptions.DefaultBaseUrl;
+
+    protected override ProviderResilienceOptions Resilience() => ResilienceFor(Options, Options.UseSync);
+
+    /// <summary>The client's settings: <see cref="SyncAttemptTimeout"/> at least in sync mode (PicWish and gpt.ge alike).</summary>
+    internal static ProviderResilienceOptions ResilienceFor(RemoteProviderOptions options, bool sync) =>
+        sync ? options.Resilience.WithAttemptTimeoutAtLeast(SyncAttemptTimeout) : options.Resilience;
 
     public static ProviderDescriptor BuildDescriptor(PicWishOptions o) => new()
     {
@@ -72,7 +87,7 @@ public sealed class PicWishProvider : RemoteProvider<PicWishOptions>
             AcceptedFormats = AcceptedFormats,
         },
         Rate = o.RateOr(new ProviderRate(2, 4)),
-        Polling = new PollCadence(o.PollInitialDelay, o.PollInterval, o.PollBackoff, o.PollMaxInterval, o.PollDeadline),
+        Polling = o.PollCadence(),
         Prices = o.PriceTableOr(DefaultPrices),
         IsSynchronous = o.UseSync,
     };
@@ -117,7 +132,8 @@ public sealed class PicWishProvider : RemoteProvider<PicWishOptions>
     }
 
     public override Task<DownloadedContent> FetchAsync(ResultReference result, CancellationToken cancellationToken) =>
-        ExpiringResults.FetchAsync(result, Downloader, Options.MaxResultBytes, Time, Name, Options.ResultLifetime, cancellationToken);
+        ResultFetcher.FetchUnexpiredAsync(result, Downloader, Options.MaxResultBytes, Time,
+            inner => PicWishStates.ResultExpired(Name, Options.ResultLifetime, inner), cancellationToken);
 
     /// <summary>The request form of 004. Exclusive pairs (image_file/image_url, bg_*) are enforced here, not left to a 400.</summary>
     internal static MultipartFormDataContent BuildForm(ProviderJob job, bool sync)

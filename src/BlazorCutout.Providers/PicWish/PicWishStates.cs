@@ -26,6 +26,16 @@ public static class PicWishStates
         _ => "Processing",
     };
 
+    /// <summary>The one wording of "the result expired" for both services (their result links live <paramref name="lifetime"/>).</summary>
+    public static ProviderException ResultExpired(string service, TimeSpan lifetime, ProviderException? inner) =>
+        new(ProviderErrorCode.NotFound,
+            $"The result has expired at {service}: its result links are only valid for {Describe(lifetime)} after the task finishes. Run the task again.",
+            isTransient: false, inner: inner, providerDetail: "result-expired " + (inner?.ProviderDetail ?? "expired-before-download"));
+
+    private static string Describe(TimeSpan t) =>
+        t.TotalHours >= 1 && t.TotalHours == Math.Floor(t.TotalHours) ? $"{t.TotalHours:0} hour{(t.TotalHours == 1 ? "" : "s")}"
+        : t.TotalMinutes >= 1 ? $"{t.TotalMinutes:0.#} minutes" : $"{t.TotalSeconds:0.#} seconds";
+
     /// <summary>Maps a state below 0 to a code and a message naming <paramref name="service"/>.</summary>
     public static Failure MapFailure(int state, string service) => state switch
     {

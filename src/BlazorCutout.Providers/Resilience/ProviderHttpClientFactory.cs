@@ -21,15 +21,17 @@ public sealed class ProviderHttpClientFactory(SafeHttpHandlerFactory handlers, I
 
     /// <summary>
     /// The pipeline for <paramref name="descriptor"/>'s id; created with the first caller's settings, and created anew
-    /// when the descriptor's <see cref="ProviderRate"/> changed (an administrator edited requests/s or concurrency): the
-    /// new budget applies to clients created from then on, the old pipeline stays with the clients that still use it.
+    /// when the descriptor's <see cref="ProviderRate"/> changed (an administrator edited requests/s or concurrency) or
+    /// other <paramref name="options"/> are given (e.g. a switch to sync requests, which need a longer attempt timeout):
+    /// the new settings apply to clients created from then on, the old pipeline stays with the clients that still use it.
+    /// Without <paramref name="options"/>, the existing pipeline is returned as it is.
     /// </summary>
     public ProviderResiliencePipeline GetPipeline(ProviderDescriptor descriptor, ProviderResilienceOptions? options = null) =>
         _pipelines.AddOrUpdate(descriptor.Id,
             id => Create(id, descriptor, options),
             (id, existing) =>
             {
-                if (existing.Limiter.Rate == descriptor.Rate) return existing;
+                if (existing.Limiter.Rate == descriptor.Rate && (options is null || options == existing.Options)) return existing;
                 _replaced.Add(existing);
                 return Create(id, descriptor, options);
             });

@@ -3,9 +3,10 @@ namespace BlazorCutout.Providers.Resilience;
 /// <summary>
 /// Retry, circuit-breaker and timeout settings for one provider (bound from <c>Providers:&lt;Id&gt;:Resilience</c>).
 /// Defaults suit the seed APIs: a few quick retries, Retry-After honoured up to a minute, a breaker that opens when
-/// half of at least five calls in 30 s failed with 5xx/timeouts/connection errors.
+/// half of at least five calls in 30 s failed with 5xx/timeouts/connection errors. A record: equal settings share one
+/// pipeline (<see cref="ProviderHttpClientFactory.GetPipeline"/>), changed ones get a new one.
 /// </summary>
-public sealed class ProviderResilienceOptions
+public sealed record ProviderResilienceOptions
 {
     /// <summary>Retries after the first attempt (0 disables retrying).</summary>
     public int MaxRetryAttempts { get; set; } = 3;
@@ -25,4 +26,16 @@ public sealed class ProviderResilienceOptions
     public int BreakerMinimumThroughput { get; set; } = 5;
     public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// These settings with an attempt timeout of at least <paramref name="minimum"/>; the total timeout grows by as much,
+    /// so queueing and back-off keep the share they were given. The same instance when the attempt timeout is long enough.
+    /// </summary>
+    public ProviderResilienceOptions WithAttemptTimeoutAtLeast(TimeSpan minimum)
+    {
+        var raise = minimum - AttemptTimeout;
+        if (raise <= TimeSpan.Zero) return this;
+        var total = TotalTimeout + raise;
+        return this with { AttemptTimeout = minimum, TotalTimeout = total > minimum ? total : minimum };
+    }
 }

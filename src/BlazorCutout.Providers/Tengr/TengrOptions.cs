@@ -9,7 +9,12 @@ public sealed class TengrOptions : RemoteProviderOptions
 {
     public const string SectionName = "Providers:" + TengrProvider.ProviderId;
 
-    public TengrOptions() => BaseUrl = TengrDecisions.DefaultBaseUrl;
+    public TengrOptions()
+    {
+        BaseUrl = TengrDecisions.DefaultBaseUrl;
+        // DECISION: 001 is silent about polling: first after 1 s, then every 2 s growing ×1.5 up to 5 s, for at most 5 minutes.
+        (PollInterval, PollBackoffFactor, PollMaxInterval) = (TimeSpan.FromSeconds(2), 1.5, TimeSpan.FromSeconds(5));
+    }
 
     public string DisplayName { get; set; } = "Tengr.ai";
 
@@ -18,9 +23,6 @@ public sealed class TengrOptions : RemoteProviderOptions
 
     /// <summary>The README's decision: <c>GET /v2/artworks/{id}</c>, same body shape as the 202 answer.</summary>
     public string PollPath { get; set; } = "/v2/artworks/{id}";
-
-    /// <summary>BlazorCutout's public base URL; null = the top-level setting (<see cref="PublicBaseUrlSetting"/>).</summary>
-    public Uri? PublicBaseUrl { get; set; }
 
     // ---- text mode (001 defaults) ----
     /// <summary>001: ≤ 1 (we also require ≥ 0), default 0.2.</summary>
@@ -37,14 +39,4 @@ public sealed class TengrOptions : RemoteProviderOptions
     public bool PointsMultimask { get; set; } = true;
     /// <summary>001: default true.</summary>
     public bool PointsBestMask { get; set; } = true;
-
-    // ---- polling (001 is silent; see TengrDecisions) ----
-    public TimeSpan PollInitialDelay { get; set; } = TimeSpan.FromSeconds(1);
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
-    public double PollBackoffFactor { get; set; } = 1.5;
-    public TimeSpan PollMaxInterval { get; set; } = TimeSpan.FromSeconds(5);
-    public TimeSpan PollDeadline { get; set; } = TimeSpan.FromMinutes(5);
-
-    public TimeSpan AccountHoldFor { get; set; } = TimeSpan.FromMinutes(15);
-    public long MaxResultBytes { get; set; } = 64L * 1024 * 1024;
 }

@@ -22,13 +22,11 @@ public sealed class TengrProvider : RemoteProvider<TengrOptions>
 
     public TengrProvider(IOptions<TengrOptions> options, ProviderHttpClientFactory http, SafeDownloader downloader,
         ILogger<TengrProvider>? logger = null, TimeProvider? time = null)
-        : base(options.Value, BuildDescriptor, http, downloader, logger, time, options.Value.AccountHoldFor)
+        : base(options.Value, BuildDescriptor, http, downloader, logger, time)
     {
         _api = new JsonApiClient(() => Http, Options, Descriptor, Account, Json,
             (request, key) => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Reveal()), Logger, Time);
     }
-
-    protected override bool HasPublicBaseUrl => Options.PublicBaseUrl is not null;
 
     public static ProviderDescriptor BuildDescriptor(TengrOptions o) => new()
     {
@@ -45,7 +43,7 @@ public sealed class TengrProvider : RemoteProvider<TengrOptions>
         },
         Limits = TengrDecisions.AssumedLimits,
         Rate = o.RateOr(TengrDecisions.AssumedRate),
-        Polling = new PollCadence(o.PollInitialDelay, o.PollInterval, o.PollBackoffFactor, o.PollMaxInterval, o.PollDeadline),
+        Polling = o.PollCadence(),
         Prices = o.PriceTableOr(PriceTable.Free with { Unit = o.PriceUnit }),
     };
 

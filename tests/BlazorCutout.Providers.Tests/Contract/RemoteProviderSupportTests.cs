@@ -1,5 +1,12 @@
+using BlazorCutout.Engine;
+using BlazorCutout.Providers.GptGe;
+using BlazorCutout.Providers.HitPaw;
+using BlazorCutout.Providers.PicWish;
+using BlazorCutout.Providers.Tengr;
 using BlazorCutout.Providers.Tests.Support;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace BlazorCutout.Providers.Tests.Contract;
@@ -36,6 +43,34 @@ public class RemoteProviderSupportTests
         Assert.Equal("/v2/{id}", o.PollPath);
         Assert.Equal(new ProviderRate(2, 4), o.RateOr(new ProviderRate(10, 4)));
         Assert.Equal(12m, o.PriceTableOr(PriceTable.Free).Estimate(ProviderOperation.GenerateBackground, 4).Amount);
+    }
+
+    [Fact]
+    public void Every_remote_provider_binds_the_shared_polling_and_result_settings_under_its_earlier_keys()
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Providers:PicWish:PollBackoff"] = "1.75", // PicWish's and gpt.ge's name before PollBackoffFactor
+            ["Providers:PicWish:PollDeadline"] = "00:01:00",
+            ["Providers:PicWish:MaxResultBytes"] = "1000",
+            ["Providers:GptGe:PollBackoffFactor"] = "1.5",
+            ["Providers:Tengr:AccountHoldFor"] = "00:02:00",
+            ["Providers:HitPaw:PublicBaseUrl"] = "https://own.example/",
+            ["BlazorCutout:PublicBaseUrl"] = "https://cutout.example/",
+        }).Build();
+        using var sp = new ServiceCollection().AddSingleton<ICutoutEngine, FakeEngine>().AddCutoutProviders(config).BuildServiceProvider();
+        TOptions Options<TOptions>() where TOptions : class => sp.GetRequiredService<IOptions<TOptions>>().Value;
+
+        var picwish = Options<PicWishOptions>();
+        Assert.Equal((1.75, TimeSpan.FromMinutes(1), 1000L), (picwish.PollCadence().BackoffFactor, picwish.PollCadence().Deadline, picwish.MaxResultBytes));
+        Assert.Equal(TimeSpan.FromSeconds(1), picwish.PollCadence().InitialDelay); // 004's cadence kept
+        Assert.Equal(1.5, Options<GptGeOptions>().PollBackoffFactor);
+        Assert.Equal(TimeSpan.FromMinutes(2), Options<TengrOptions>().AccountHoldFor);
+        Assert.Equal((TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(10)), (Options<HitPawOptions>().PollInitialDelay, Options<HitPawOptions>().PollDeadline));
+        Assert.Equal(new Uri("https://own.example/"), Options<HitPawOptions>().PublicBaseUrl);
+        Assert.Equal(new Uri("https://cutout.example/"), Options<TengrOptions>().PublicBaseUrl); // the top-level setting
+        var tengr = (ReconfigurableProvider<TengrOptions>)sp.GetRequiredService<ProviderRegistry>().Get(TengrProvider.ProviderId);
+        Assert.Equal(TimeSpan.FromMinutes(2), ((IProviderAccountStateSource)tengr.Current).Account.HoldFor);
     }
 
     [Fact]

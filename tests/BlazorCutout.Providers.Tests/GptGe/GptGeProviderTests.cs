@@ -52,6 +52,7 @@ public sealed class GptGeProviderTests
         var done = Assert.IsType<ProviderPoll.Done>((await PicWishRig.PollToEndAsync(provider, accepted.ProviderTaskId)).Final);
 
         Assert.Equal(3, done.Results.Count);
+        Assert.Null(done.Note);
         Assert.Equal([0, 1, 2], done.Results.Select(r => r.Index));
         var files = new List<byte[]>();
         foreach (var r in done.Results)
@@ -80,25 +81,42 @@ public sealed class GptGeProviderTests
         Assert.Equal(batch, done.Results.Count);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_partial_batch_keeps_the_images_that_arrived_with_a_note_and_is_not_sent_again(bool sync)
+    {
+        await using var rig = await PicWishRig.StartAsync(Emulator());
+        var provider = rig.GptGe(o => o.UseSync = sync);
+
+        var done = Assert.IsType<ProviderPoll.Done>(await PicWishRig.RunAsync(provider, Background(3, fileName: "emulate[partial=2].png")));
+
+        Assert.Equal([0, 1], done.Results.Select(r => r.Index));
+        foreach (var r in done.Results) PicWishRig.AssertImage(await provider.FetchAsync(r, CancellationToken.None));
+        Assert.Equal("gpt.ge returned 2 of the 3 requested backgrounds. gpt.ge prices a request by the number asked for, so the cost recorded is that of 3.", done.Note);
+        Assert.Null(done.ReportedCost); // the pipeline records the price table's estimate for the batch size asked for
+        Assert.Single(rig.Requests.For("POST", GptGeEmulator.BackgroundPath));
+    }
+
     [Fact]
-    public async Task A_partial_batch_fails_with_a_clear_message()
+    public async Task A_batch_that_returns_no_image_fails_with_a_clear_message()
     {
         await using var rig = await PicWishRig.StartAsync(Emulator());
         var provider = rig.GptGe();
 
-        var failed = Assert.IsType<ProviderPoll.Failed>(await PicWishRig.RunAsync(provider, Background(3, fileName: "emulate[partial=2].png")));
+        var failed = Assert.IsType<ProviderPoll.Failed>(await PicWishRig.RunAsync(provider, Background(3, fileName: "emulate[partial=0].png")));
 
         Assert.Equal(ProviderErrorCode.ProviderFailed, failed.Code);
-        Assert.Contains("only 2 of the 3", failed.UserMessage);
-        Assert.True(failed.Retryable);
-        Assert.Equal("partial=2/3", failed.ProviderDetail);
+        Assert.Equal("gpt.ge finished but returned none of the 3 requested backgrounds. Try again.", failed.UserMessage);
+        Assert.Equal("partial=0/3", failed.ProviderDetail);
     }
 
     [Fact]
     public async Task Sync_background_generation_completes_in_the_create_answer()
     {
         await using var rig = await PicWishRig.StartAsync(Emulator());
-        var provider = rig.GptGe(o => o.UseSync = true);
+        // An attempt timeout no real request meets: sync mode gives its requests PicWish's 190 s regardless.
+        var provider = rig.GptGe(o => (o.UseSync, o.Resilience) = (true, TestOptions.FastResilience() with { AttemptTimeout = TimeSpan.FromMilliseconds(1) }));
 
         var done = Assert.IsType<ProviderSubmission.Completed>(await provider.SubmitAsync(Background(2), CancellationToken.None)).Result;
 
@@ -172,7 +190,7 @@ public sealed class GptGeProviderTests
     public async Task Http_errors_map_to_codes(string trigger, ProviderErrorCode code)
     {
         await using var rig = await PicWishRig.StartAsync(Emulator());
-        var provider = rig.GptGe(o => o.Resilience = PicWishRig.FastResilience(retries: 0));
+        var provider = rig.GptGe(o => o.Resilience = TestOptions.FastResilience(retries: 0));
 
         var e = await Assert.ThrowsAnyAsync<ProviderException>(() => provider.SubmitAsync(PicWishRig.Job(fileName: $"emulate[{trigger}].png"), CancellationToken.None));
 

@@ -27,13 +27,7 @@ public sealed class HitPawProviderTests
 
     private static HitPawProvider Provider(UrlProviderRig rig, Action<HitPawOptions>? configure = null)
     {
-        var o = rig.Aim(new HitPawOptions
-        {
-            PublicBaseUrl = rig.Source.BaseUri,
-            PollInitialDelay = TimeSpan.FromMilliseconds(10),
-            PollInterval = TimeSpan.FromMilliseconds(20),
-            PollMaxInterval = TimeSpan.FromMilliseconds(50),
-        });
+        var o = rig.Aim(new HitPawOptions());
         configure?.Invoke(o);
         return new HitPawProvider(Options.Create(o), rig.Http, rig.Downloader, rig.Logs.CreateLogger<HitPawProvider>());
     }

@@ -73,6 +73,21 @@ public sealed class PicWishProviderTests
     }
 
     [Fact]
+    public async Task Sync_requests_wait_at_least_190_s_whatever_attempt_timeout_is_configured()
+    {
+        await using var rig = await PicWishRig.StartAsync(Emulator());
+        // 1 ms cuts off any real request: a sync submission succeeds only because sync mode raises it.
+        var configured = TestOptions.FastResilience(retries: 0) with { AttemptTimeout = TimeSpan.FromMilliseconds(1) };
+        var provider = rig.PicWish(o => (o.UseSync, o.Resilience) = (true, configured));
+
+        Assert.IsType<ProviderSubmission.Completed>(await provider.SubmitAsync(PicWishRig.Job(), CancellationToken.None));
+
+        var applied = rig.Http.GetPipeline(provider.Descriptor).Options;
+        Assert.Equal(TimeSpan.FromSeconds(190), applied.AttemptTimeout);
+        Assert.Equal(configured.TotalTimeout + TimeSpan.FromSeconds(190) - configured.AttemptTimeout, applied.TotalTimeout);
+    }
+
+    [Fact]
     public async Task Jpg_with_colour_crop_and_type_are_sent_and_honoured()
     {
         await using var rig = await PicWishRig.StartAsync(Emulator());
@@ -178,7 +193,7 @@ public sealed class PicWishProviderTests
     public async Task Documented_http_statuses_map_to_codes(string trigger, ProviderErrorCode code, bool transient)
     {
         await using var rig = await PicWishRig.StartAsync(Emulator());
-        var provider = rig.PicWish(o => o.Resilience = PicWishRig.FastResilience(retries: 0));
+        var provider = rig.PicWish(o => o.Resilience = TestOptions.FastResilience(retries: 0));
 
         var e = await Assert.ThrowsAnyAsync<ProviderException>(() => provider.SubmitAsync(PicWishRig.Job(fileName: $"emulate[{trigger}].png"), CancellationToken.None));
 
@@ -198,7 +213,7 @@ public sealed class PicWishProviderTests
     public async Task A_forced_429_without_retries_left_is_transient_with_retry_after()
     {
         await using var rig = await PicWishRig.StartAsync(Emulator());
-        var provider = rig.PicWish(o => o.Resilience = PicWishRig.FastResilience(retries: 0));
+        var provider = rig.PicWish(o => o.Resilience = TestOptions.FastResilience(retries: 0));
 
         var e = await Assert.ThrowsAnyAsync<ProviderException>(() => provider.SubmitAsync(PicWishRig.Job(fileName: "emulate[http=429].png"), CancellationToken.None));
 
@@ -224,7 +239,7 @@ public sealed class PicWishProviderTests
     public async Task Polling_an_unknown_task_is_not_found_and_a_poll_time_500_is_transient()
     {
         await using var rig = await PicWishRig.StartAsync(Emulator());
-        var provider = rig.PicWish(o => o.Resilience = PicWishRig.FastResilience(retries: 0));
+        var provider = rig.PicWish(o => o.Resilience = TestOptions.FastResilience(retries: 0));
 
         var missing = await Assert.ThrowsAnyAsync<ProviderException>(() => provider.PollAsync("no-such-task", CancellationToken.None));
         Assert.Equal(ProviderErrorCode.NotFound, missing.Code);
@@ -249,7 +264,7 @@ public sealed class PicWishProviderTests
         {
             o.RequestsPerSecond = 20;
             o.Concurrency = 8;
-            o.Resilience = PicWishRig.FastResilience(retries: 12);
+            o.Resilience = TestOptions.FastResilience(retries: 12);
         });
 
         var submissions = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => provider.SubmitAsync(PicWishRig.Job(), CancellationToken.None)));
@@ -261,22 +276,27 @@ public sealed class PicWishProviderTests
         Assert.Contains(rig.Requests.Entries, e => e.Status == 429);
     }
 
-    [Fact]
-    public async Task An_expired_result_url_is_reported_as_expired()
+    [Theory]
+    [InlineData(403)] // OSS's answer to an expired signature
+    [InlineData(401)] // a result link carries no key of ours: not "the key was refused"
+    [InlineData(404)]
+    [InlineData(410)]
+    public async Task An_expired_result_url_is_reported_as_expired(int storageStatus)
     {
         var emulator = Emulator();
         await using var rig = await PicWishRig.StartAsync(emulator);
         var provider = rig.PicWish();
         var done = Assert.IsType<ProviderPoll.Done>(await PicWishRig.RunAsync(provider, PicWishRig.Job()));
 
+        if (storageStatus != 403) emulator.ResultFiles.ExpiredResponder = ctx => { ctx.Response.StatusCode = storageStatus; return Task.CompletedTask; };
         emulator.ResultFiles.ExpireAll();
         var e = await Assert.ThrowsAnyAsync<ProviderException>(() => provider.FetchAsync(done.Results[0], CancellationToken.None));
 
         Assert.Equal(ProviderErrorCode.NotFound, e.Code);
         Assert.False(e.IsTransient);
-        Assert.Contains("expired", e.Message);
-        Assert.Contains("1 hour", e.Message);
-        Assert.Contains(rig.Requests.Entries, r => r.Notes.Contains("result expired") && r.Status == 403);
+        Assert.Equal("The result has expired at PicWish: its result links are only valid for 1 hour after the task finishes. Run the task again.", e.Message);
+        Assert.Equal($"result-expired http={storageStatus}", e.ProviderDetail);
+        Assert.Contains(rig.Requests.Entries, r => r.Notes.Contains("result expired") && r.Status == storageStatus);
     }
 
     [Fact]
@@ -326,7 +346,7 @@ public sealed class PicWishProviderTests
     public async Task Logs_of_a_whole_run_with_failures_never_contain_the_key()
     {
         await using var rig = await PicWishRig.StartAsync(Emulator());
-        var provider = rig.PicWish(o => o.Resilience = PicWishRig.FastResilience(retries: 1));
+        var provider = rig.PicWish(o => o.Resilience = TestOptions.FastResilience(retries: 1));
 
         var done = Assert.IsType<ProviderPoll.Done>(await PicWishRig.RunAsync(provider, PicWishRig.Job()));
         await provider.FetchAsync(done.Results[0], CancellationToken.None);

@@ -51,43 +51,16 @@ public sealed class PicWishRig : IAsyncDisposable
         });
     }
 
-    public static ProviderResilienceOptions FastResilience(int retries = 3) => new()
-    {
-        MaxRetryAttempts = retries,
-        BaseDelay = TimeSpan.FromMilliseconds(50),
-        MaxRetryAfter = TimeSpan.FromSeconds(5),
-        AttemptTimeout = TimeSpan.FromSeconds(30),
-        TotalTimeout = TimeSpan.FromSeconds(60),
-    };
-
     public PicWishProvider PicWish(Action<PicWishOptions>? configure = null)
     {
-        var o = new PicWishOptions
-        {
-            BaseUrl = Host.BaseUri,
-            ApiKey = new BlazorCutout.Providers.Secrets.Secret(Key),
-            RequestsPerSecond = 1000,
-            Resilience = FastResilience(),
-            PollInitialDelay = TimeSpan.FromMilliseconds(5),
-            PollInterval = TimeSpan.FromMilliseconds(10),
-            PollMaxInterval = TimeSpan.FromMilliseconds(20),
-        };
+        var o = new PicWishOptions().AimAt(Host.BaseUri, Key, requestsPerSecond: 1000, poll: TimeSpan.FromMilliseconds(5));
         configure?.Invoke(o);
         return new PicWishProvider(Options.Create(o), Http, Downloader, Logs.CreateLogger<PicWishProvider>());
     }
 
     public GptGeProvider GptGe(Action<GptGeOptions>? configure = null)
     {
-        var o = new GptGeOptions
-        {
-            BaseUrl = Host.BaseUri,
-            ApiKey = new BlazorCutout.Providers.Secrets.Secret(Key),
-            RequestsPerSecond = 1000,
-            Resilience = FastResilience(),
-            PollInitialDelay = TimeSpan.FromMilliseconds(5),
-            PollInterval = TimeSpan.FromMilliseconds(10),
-            PollMaxInterval = TimeSpan.FromMilliseconds(20),
-        };
+        var o = new GptGeOptions().AimAt(Host.BaseUri, Key, requestsPerSecond: 1000, poll: TimeSpan.FromMilliseconds(5));
         configure?.Invoke(o);
         return new GptGeProvider(Options.Create(o), Http, Downloader, Logs.CreateLogger<GptGeProvider>());
     }

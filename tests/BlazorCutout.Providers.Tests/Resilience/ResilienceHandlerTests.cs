@@ -218,6 +218,32 @@ public sealed class ResilienceHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_raised_attempt_timeout_raises_the_total_by_as_much_and_a_long_enough_one_stays()
+    {
+        var configured = new ProviderResilienceOptions { AttemptTimeout = TimeSpan.FromSeconds(30), TotalTimeout = TimeSpan.FromSeconds(120) };
+
+        var raised = configured.WithAttemptTimeoutAtLeast(TimeSpan.FromSeconds(190));
+
+        Assert.Equal((TimeSpan.FromSeconds(190), TimeSpan.FromSeconds(280)), (raised.AttemptTimeout, raised.TotalTimeout));
+        Assert.Equal(configured.MaxRetryAttempts, raised.MaxRetryAttempts);
+        Assert.Same(configured, configured.WithAttemptTimeoutAtLeast(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public void Equal_settings_share_a_pipeline_and_changed_ones_get_a_new_one()
+    {
+        var factory = new ProviderHttpClientFactory(new SafeHttpHandlerFactory(new UrlGuard(new UrlGuardOptions())));
+        var descriptor = Descriptors.Remote();
+        var first = factory.GetPipeline(descriptor, new ProviderResilienceOptions());
+
+        Assert.Same(first, factory.GetPipeline(descriptor, new ProviderResilienceOptions()));
+        Assert.Same(first, factory.GetPipeline(descriptor));
+        var changed = factory.GetPipeline(descriptor, new ProviderResilienceOptions { AttemptTimeout = TimeSpan.FromSeconds(190) });
+        Assert.NotSame(first, changed);
+        Assert.Same(changed, factory.GetPipeline(descriptor));
+    }
+
+    [Fact]
     public async Task Connection_refused_becomes_a_transient_network_error()
     {
         // A socket bound but not listening: connecting is refused, and no other process can take the port meanwhile.

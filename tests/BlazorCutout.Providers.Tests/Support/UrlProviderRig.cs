@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using BlazorCutout.Emulators.Kit;
 using BlazorCutout.Providers.Resilience;
-using BlazorCutout.Providers.Secrets;
 using BlazorCutout.Providers.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -61,14 +60,11 @@ public sealed class UrlProviderRig : IAsyncDisposable
 
     public void Own(IAsyncDisposable d) => _owned.Add(d);
 
-    /// <summary>Aims a client's options at this rig: the emulator, the test key, a fast pace and quick retries.</summary>
+    /// <summary>Aims a client's options at this rig: the emulator, the test key, the source server as the public base URL, a fast pace.</summary>
     public TOptions Aim<TOptions>(TOptions options) where TOptions : RemoteProviderOptions
     {
-        options.BaseUrl = Emulator.BaseUri;
-        options.ApiKey = new Secret(Key);
-        options.RequestsPerSecond = 50;
-        options.Resilience = FastResilience();
-        return options;
+        options.PublicBaseUrl = Source.BaseUri;
+        return options.AimAt(Emulator.BaseUri, Key, requestsPerSecond: 50, poll: TimeSpan.FromMilliseconds(10));
     }
 
     /// <summary>
@@ -116,15 +112,6 @@ public sealed class UrlProviderRig : IAsyncDisposable
             }
         }
     }
-
-    public static ProviderResilienceOptions FastResilience(int retries = 3) => new()
-    {
-        MaxRetryAttempts = retries,
-        BaseDelay = TimeSpan.FromMilliseconds(50),
-        MaxRetryAfter = TimeSpan.FromSeconds(5),
-        AttemptTimeout = TimeSpan.FromSeconds(30),
-        TotalTimeout = TimeSpan.FromSeconds(60),
-    };
 
     public async ValueTask DisposeAsync()
     {

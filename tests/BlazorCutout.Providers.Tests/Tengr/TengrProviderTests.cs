@@ -32,13 +32,7 @@ public sealed class TengrProviderTests
 
     private static TengrProvider Provider(UrlProviderRig rig, Action<TengrOptions>? configure = null)
     {
-        var o = rig.Aim(new TengrOptions
-        {
-            PublicBaseUrl = rig.Source.BaseUri,
-            PollInitialDelay = TimeSpan.FromMilliseconds(10),
-            PollInterval = TimeSpan.FromMilliseconds(20),
-            PollMaxInterval = TimeSpan.FromMilliseconds(50),
-        });
+        var o = rig.Aim(new TengrOptions());
         configure?.Invoke(o);
         return new TengrProvider(Options.Create(o), rig.Http, rig.Downloader, rig.Logs.CreateLogger<TengrProvider>());
     }
@@ -216,7 +210,7 @@ public sealed class TengrProviderTests
         await using var rig = await StartAsync();
         // 429 is retried by the resilience layer; keep answering it so the mapping shows (1 retry only).
         rig.Emulator.Emulator.Triggers.Enqueue($"http={status}", "create", count: 5);
-        using var provider = Provider(rig, o => o.Resilience = UrlProviderRig.FastResilience(retries: 1));
+        using var provider = Provider(rig, o => o.Resilience = TestOptions.FastResilience(retries: 1));
 
         var e = await Assert.ThrowsAsync<ProviderException>(() => provider.SubmitAsync(Points(rig), CancellationToken.None));
         Assert.Equal(expected, e.Code);

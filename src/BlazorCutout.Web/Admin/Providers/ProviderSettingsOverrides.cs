@@ -15,7 +15,7 @@ namespace BlazorCutout.Web.Admin.Providers;
 /// (<see cref="ReconfigurableProvider{TOptions}"/>) then rebuilds itself: no restart.
 /// </summary>
 public sealed class ProviderSettingsOverrides<TOptions>(
-    RemoteProviderBinding binding, ProviderSettingsStore store, Action<TOptions, TimeSpan> setPollInterval)
+    RemoteProviderBinding binding, ProviderSettingsStore store)
     : IPostConfigureOptions<TOptions>, IOptionsChangeTokenSource<TOptions>
     where TOptions : RemoteProviderOptions
 {
@@ -33,7 +33,7 @@ public sealed class ProviderSettingsOverrides<TOptions>(
         if (stored.ProtectedApiKey is not null && store.StoredKey(binding.ProviderId) is { } key) options.ApiKey = key;
         if (stored.RequestsPerSecond is { } rps) options.RequestsPerSecond = rps;
         if (stored.Concurrency is { } concurrency) options.Concurrency = concurrency;
-        if (stored.PollIntervalSeconds is { } seconds) setPollInterval(options, TimeSpan.FromSeconds(seconds));
+        if (stored.PollIntervalSeconds is { } seconds) options.PollEvery(TimeSpan.FromSeconds(seconds));
         if (ProviderPrices.FromJson(stored.PricesJson) is { } prices)
         {
             options.PriceUnit = prices.Unit;
@@ -61,27 +61,27 @@ public static class ProviderSettingsServiceCollectionExtensions
 {
     /// <summary>
     /// Admin-editable provider settings: the <c>ProviderSettings</c> store, the key protector and, for each remote
-    /// provider, the options overrides and change tokens. A stored poll interval is a fixed cadence (first poll and
-    /// every later one, no back-off).
+    /// provider, the options overrides and change tokens. A stored poll interval is a fixed cadence
+    /// (<see cref="RemoteProviderOptions.PollEvery"/>).
     /// </summary>
     public static IServiceCollection AddProviderSettings(this IServiceCollection services)
     {
         services.TryAddSingleton<ProviderKeyProtector>();
         services.TryAddSingleton<ProviderSettingsStore>();
         services.AddScoped<ProviderAdmin>();
-        Add<PicWishOptions>(services, PicWishProvider.ProviderId, PicWishOptions.SectionName, (o, t) => (o.PollInitialDelay, o.PollInterval, o.PollMaxInterval) = (t, t, t));
-        Add<GptGeOptions>(services, GptGeProvider.ProviderId, GptGeOptions.SectionName, (o, t) => (o.PollInitialDelay, o.PollInterval, o.PollMaxInterval) = (t, t, t));
-        Add<HitPawOptions>(services, HitPawProvider.ProviderId, HitPawOptions.SectionName, (o, t) => (o.PollInitialDelay, o.PollInterval, o.PollMaxInterval) = (t, t, t));
-        Add<TengrOptions>(services, TengrProvider.ProviderId, TengrOptions.SectionName, (o, t) => (o.PollInitialDelay, o.PollInterval, o.PollMaxInterval) = (t, t, t));
+        Add<PicWishOptions>(services, PicWishProvider.ProviderId, PicWishOptions.SectionName);
+        Add<GptGeOptions>(services, GptGeProvider.ProviderId, GptGeOptions.SectionName);
+        Add<HitPawOptions>(services, HitPawProvider.ProviderId, HitPawOptions.SectionName);
+        Add<TengrOptions>(services, TengrProvider.ProviderId, TengrOptions.SectionName);
         return services;
     }
 
-    private static void Add<TOptions>(IServiceCollection services, string providerId, string section, Action<TOptions, TimeSpan> setPoll)
+    private static void Add<TOptions>(IServiceCollection services, string providerId, string section)
         where TOptions : RemoteProviderOptions
     {
         var binding = new RemoteProviderBinding(providerId, section, sp => sp.GetRequiredService<IOptionsMonitor<TOptions>>().CurrentValue);
         services.AddSingleton(binding);
-        services.AddSingleton(sp => new ProviderSettingsOverrides<TOptions>(binding, sp.GetRequiredService<ProviderSettingsStore>(), setPoll));
+        services.AddSingleton(sp => new ProviderSettingsOverrides<TOptions>(binding, sp.GetRequiredService<ProviderSettingsStore>()));
         services.AddSingleton<IPostConfigureOptions<TOptions>>(sp => sp.GetRequiredService<ProviderSettingsOverrides<TOptions>>());
         services.AddSingleton<IOptionsChangeTokenSource<TOptions>>(sp => sp.GetRequiredService<ProviderSettingsOverrides<TOptions>>());
     }
