@@ -116,7 +116,7 @@ public sealed partial class HistoryPage
         var current = page![index];
         if (current.State.IsFinal() && !change.State.IsFinal())
             return;
-        Replace(index, current with { State = change.State, Progress = change.Progress, ErrorMessage = change.ErrorMessage ?? current.ErrorMessage });
+        Replace(index, current with { State = change.State, Progress = change.Progress, ErrorMessage = change.ErrorMessage ?? current.ErrorMessage, Note = change.Note ?? current.Note });
         if (change.State.IsFinal() && await Tasks.GetAsync(userId, change.TaskId) is { } fresh)
         {
             index = IndexOf(change.TaskId);

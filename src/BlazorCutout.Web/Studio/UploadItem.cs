@@ -20,6 +20,8 @@ public sealed class UploadItem
     /// <summary>0..1 while the bytes travel from the browser.</summary>
     public double ReadProgress { get; set; }
     public string? Error { get; private set; }
+    /// <summary>What a success falls short of (a partial batch), shown under the status.</summary>
+    public string? Note { get; private set; }
 
     public TaskView? Task { get; private set; }
     public CutoutTaskState? State { get; private set; }
@@ -97,6 +99,7 @@ public sealed class UploadItem
             State = view.State;
             Progress = view.Progress;
             Error = view.State is CutoutTaskState.Failed ? view.ErrorMessage ?? "The task failed." : null;
+            Note = view.Note;
         }
         if (newTask)
             lastChange = DateTimeOffset.MinValue;
@@ -116,6 +119,7 @@ public sealed class UploadItem
         State = change.State;
         Progress = change.Progress;
         Error = change.State == CutoutTaskState.Failed ? change.ErrorMessage ?? "The task failed." : null;
+        Note = change.Note ?? Note;
         return true;
     }
 }

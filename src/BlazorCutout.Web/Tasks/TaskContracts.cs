@@ -37,6 +37,7 @@ public sealed record TaskView(
     int? Progress,
     string? ErrorCode,
     string? ErrorMessage,
+    string? Note,
     decimal? Cost,
     string? CostUnit,
     bool CostEstimated,
@@ -83,7 +84,7 @@ public sealed record TaskPage(IReadOnlyList<TaskView> Items, int Total);
 public sealed record ProviderChoice(ProviderDescriptor Descriptor, bool IsAvailable, string? UnavailableReason, bool IsDefault);
 
 /// <summary>One state change, as pushed to the owner's pages and hub connections.</summary>
-public sealed record TaskChanged(Guid TaskId, string OwnerId, CutoutTaskState State, int? Progress, string? ErrorMessage, DateTimeOffset At);
+public sealed record TaskChanged(Guid TaskId, string OwnerId, CutoutTaskState State, int? Progress, string? ErrorMessage, DateTimeOffset At, string? Note = null);
 
 public interface ITaskService
 {

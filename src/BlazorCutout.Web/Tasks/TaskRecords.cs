@@ -36,7 +36,7 @@ public static class TaskRecords
             ? ToView(s)
             : new TaskAssetView(t.SourceAssetId, TaskAssetRole.Source, "application/octet-stream", "", 0, 0, 0, "", "", "");
         return new TaskView(
-            t.Id, t.ProviderId, name, t.Operation, t.State, t.Progress, t.ErrorCode, t.ErrorMessage,
+            t.Id, t.ProviderId, name, t.Operation, t.State, t.Progress, t.ErrorCode, t.ErrorMessage, t.Note,
             t.CostAmount, t.CostUnit, t.CostEstimated,
             Utc(t.CreatedUtc),
             t.SubmittedUtc is { } sub ? Utc(sub) : null,

@@ -610,8 +610,9 @@ public sealed class TaskWorker : BackgroundService
         t.State = CutoutTaskState.Succeeded;
         t.Progress = 100;
         t.ErrorCode = null;
+        t.ErrorMessage = null;
         // A success can be short of what was asked (a partial batch): the provider's note stays with the task.
-        t.ErrorMessage = done.Note;
+        t.Note = done.Note;
         t.CompletedUtc = completed.UtcDateTime;
         t.ProcessingMs = (long)(completed - TaskRecords.Utc(t.SubmittedUtc ?? t.CreatedUtc)).TotalMilliseconds;
         RecordCost(step, cost, completed);
@@ -741,7 +742,7 @@ public sealed class TaskWorker : BackgroundService
             return false;
         }
         if (notify)
-            _notifier.Publish(new TaskChanged(t.Id, t.OwnerId, t.State, t.Progress, t.State is CutoutTaskState.Failed or CutoutTaskState.Canceled or CutoutTaskState.Succeeded ? t.ErrorMessage : null, _time.GetUtcNow()));
+            _notifier.Publish(new TaskChanged(t.Id, t.OwnerId, t.State, t.Progress, t.State is CutoutTaskState.Failed or CutoutTaskState.Canceled ? t.ErrorMessage : null, _time.GetUtcNow(), t.Note));
         return true;
     }
 

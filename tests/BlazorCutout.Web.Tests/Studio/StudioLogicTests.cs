@@ -84,6 +84,18 @@ public sealed class StudioLogicTests
     }
 
     [Fact]
+    public void A_success_that_falls_short_shows_its_note_and_no_error()
+    {
+        var item = new UploadItem { FileName = "cat.png" };
+        var task = FakeTaskService.Task(CutoutTaskState.Processing);
+        item.Attach(task);
+
+        Assert.True(item.Apply(new TaskChanged(task.Id, "u", CutoutTaskState.Succeeded, 100, null, DateTimeOffset.UtcNow, "2 of 3 arrived.")));
+
+        Assert.Equal(("succeeded", "2 of 3 arrived.", (string?)null), (item.StateKey, item.Note, item.Error));
+    }
+
+    [Fact]
     public void A_card_ignores_late_and_out_of_order_changes()
     {
         var item = new UploadItem { FileName = "cat.png" };

@@ -140,7 +140,7 @@ public sealed class FakeTaskService : ITaskService, ITaskEvents
 
     public static TaskView Task(CutoutTaskState state, int? progress = null, string? error = null, bool withMask = true) => new(
         Guid.NewGuid(), "local", "Local engine", ProviderOperation.RemoveBackground, state, progress,
-        error is null ? null : "Failed", error, state == CutoutTaskState.Succeeded ? 0 : null, "coins", false,
+        error is null ? null : "Failed", error, null, state == CutoutTaskState.Succeeded ? 0 : null, "coins", false,
         DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddSeconds(-50), state.IsFinal() ? DateTimeOffset.UtcNow : null,
         state.IsFinal() ? TimeSpan.FromSeconds(1.4) : null,
         Asset(TaskAssetRole.Source) with { FileName = "cat.png" },

@@ -21,9 +21,9 @@ public sealed class PartialResultTests
 
         var final = await events.WaitForFinalAsync(taskId);
 
-        Assert.Equal((CutoutTaskState.Succeeded, note), (final.State, final.ErrorMessage));
+        Assert.Equal((CutoutTaskState.Succeeded, note, (string?)null), (final.State, final.Note, final.ErrorMessage));
         var view = await app.Tasks.GetAsync(userId, taskId);
-        Assert.Equal((note, (string?)null), (view!.ErrorMessage, view.ErrorCode));
+        Assert.Equal((note, (string?)null, (string?)null), (view!.Note, view.ErrorMessage, view.ErrorCode));
         Assert.Single(await app.CostEntriesAsync(taskId));
         Assert.Single(view.Results);
         Assert.Equal(1, provider.SubmitCalls);

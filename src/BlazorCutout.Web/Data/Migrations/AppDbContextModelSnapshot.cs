@@ -299,6 +299,10 @@ namespace BlazorCutout.Web.Data.Migrations
                     b.Property<long?>("LeaseUntilMs")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Operation")
                         .IsRequired()
                         .HasMaxLength(32)

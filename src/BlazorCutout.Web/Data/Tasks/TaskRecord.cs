@@ -32,6 +32,8 @@ public sealed class TaskRecord
     public int PollCount { get; set; }
     public string? ErrorCode { get; set; }
     public string? ErrorMessage { get; set; }
+    /// <summary>What a success falls short of, in the provider's words (e.g. 2 of 3 backgrounds arrived).</summary>
+    public string? Note { get; set; }
 
     public decimal? CostAmount { get; set; }
     public string? CostUnit { get; set; }
@@ -68,6 +70,7 @@ internal sealed class TaskRecordConfiguration : IEntityTypeConfiguration<TaskRec
         b.Property(t => t.ProviderTaskId).HasMaxLength(256);
         b.Property(t => t.ErrorCode).HasMaxLength(64);
         b.Property(t => t.ErrorMessage).HasMaxLength(2000);
+        b.Property(t => t.Note).HasMaxLength(2000);
         b.Property(t => t.CostUnit).HasMaxLength(32);
         b.Property(t => t.AcceptedCostUnit).HasMaxLength(32);
         // The worker's writes carry "WHERE LeaseOwner = <me>": a task taken over or deleted meanwhile is left alone.
