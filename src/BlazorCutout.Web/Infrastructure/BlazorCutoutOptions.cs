@@ -28,3 +28,29 @@ public sealed class SecurityOptions
 
     public int LockoutMinutes { get; set; } = 15;
 }
+
+/// <summary>
+/// <c>BlazorCutout:DataProtection</c>: where the Data Protection key ring lives and the certificate that encrypts it at
+/// rest. Nothing set: the key ring is kept unencrypted in <c>&lt;data&gt;/keys</c>, as before.
+/// </summary>
+public sealed class KeyRingOptions
+{
+    public const string Section = "BlazorCutout:DataProtection";
+
+    /// <summary>Absolute or content-root-relative folder. Empty: <c>&lt;data&gt;/keys</c>.</summary>
+    public string? KeysDirectory { get; set; }
+
+    /// <summary>A PFX/PKCS#12 file with an RSA private key; new keys are encrypted with it.</summary>
+    public string? CertificatePath { get; set; }
+
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>Certificates that only decrypt: the ones keys were encrypted with before the current one.</summary>
+    public List<CertificateFileOptions> PreviousCertificates { get; set; } = [];
+}
+
+public sealed class CertificateFileOptions
+{
+    public string? Path { get; set; }
+    public string? Password { get; set; }
+}

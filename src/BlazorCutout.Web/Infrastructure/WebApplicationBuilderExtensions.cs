@@ -3,7 +3,6 @@ using BlazorCutout.Web.Admin;
 using BlazorCutout.Web.Admin.Providers;
 using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Tasks;
-using Microsoft.AspNetCore.DataProtection;
 using Radzen;
 
 namespace BlazorCutout.Web.Infrastructure;
@@ -24,10 +23,8 @@ public static class WebApplicationBuilderExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<DataOptions>(builder.Configuration.GetSection(DataOptions.Section));
 
-        // Keys in the data directory: auth cookies and antiforgery tokens stay valid across restarts.
-        builder.Services.AddDataProtection()
-            .SetApplicationName("BlazorCutout")
-            .PersistKeysToFileSystem(new DirectoryInfo(dataDirectory.KeysPath));
+        // A persisted key ring: auth cookies, antiforgery tokens and stored provider keys stay readable across restarts.
+        KeyRing.Resolve(builder.Configuration, builder.Environment, dataDirectory).AddTo(builder.Services);
 
         builder.Services.AddDataStore(dataDirectory);
         builder.Services.AddAccounts(builder.Configuration);

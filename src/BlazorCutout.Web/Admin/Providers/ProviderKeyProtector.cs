@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 namespace BlazorCutout.Web.Admin.Providers;
 
 /// <summary>
-/// Encrypts provider API keys at rest with ASP.NET Core Data Protection (the app's key ring in the data directory).
+/// Encrypts provider API keys at rest with ASP.NET Core Data Protection (the app's <see cref="Infrastructure.KeyRing"/>).
 /// The plain key exists only in a <see cref="Secret"/>: on its way in from the admin form and on its way out into the
 /// provider's options; it is never logged, stored in clear or rendered.
 /// </summary>
