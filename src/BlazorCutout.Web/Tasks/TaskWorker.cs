@@ -620,9 +620,12 @@ public sealed class TaskWorker : BackgroundService
             Discard(written);
     }
 
-    private static (ProviderCost Cost, bool Estimated) CostOf(ProviderPoll.Done done, TaskRecord t, ProviderDescriptor d)
+    private static (ProviderCost Cost, bool Estimated) CostOf(ProviderPoll.Done done, TaskRecord t, ProviderDescriptor d) =>
+        done.ReportedCost is { } reported ? (reported, false) : CostWithoutFinalReport(t, d);
+
+    /// <summary>What the provider said at acceptance, else the price table's estimate.</summary>
+    private static (ProviderCost Cost, bool Estimated) CostWithoutFinalReport(TaskRecord t, ProviderDescriptor d)
     {
-        if (done.ReportedCost is { } reported) return (reported, false);
         if (t.AcceptedCostAmount is { } amount) return (new ProviderCost(amount, t.AcceptedCostUnit ?? d.Prices.Unit), false);
         var batch = t.Operation == ProviderOperation.GenerateBackground ? TaskRecords.DeserializeOptions(t.OptionsJson).BatchSize : 1;
         return (d.Prices.Estimate(t.Operation, batch), true);
@@ -698,10 +701,14 @@ public sealed class TaskWorker : BackgroundService
     private async Task CancelAsync(Step step)
     {
         var t = step.Task;
+        var now = _time.GetUtcNow();
         t.State = CutoutTaskState.Canceled;
         t.ErrorCode = null;
         t.ErrorMessage = TaskService.CanceledMessage;
-        t.CompletedUtc = _time.GetUtcNow().UtcDateTime;
+        t.CompletedUtc = now.UtcDateTime;
+        // None of the services can call off a job it has accepted (no document has a cancel call): it runs to the end
+        // at the provider and is charged, so the ledger records that charge even though we stopped waiting for it.
+        if (t.ProviderTaskId is not null) RecordCost(step, CostWithoutFinalReport(t, step.Descriptor), now);
         await SaveAsync(step, release: true);
     }
 

@@ -97,10 +97,14 @@ public sealed class TaskLifecycleTests
         }
     }
 
-    [Fact]
-    public async Task Canceling_a_processing_task_stops_it_and_records_no_cost()
+    [Theory]
+    [InlineData(null, 2.0, true)]   // nothing reported: the price table's estimate (2 coins per image)
+    [InlineData(5.0, 5.0, false)]   // reported when the provider accepted the job (HitPaw's consume_coins)
+    public async Task Canceling_a_task_the_provider_accepted_stops_it_and_records_the_charge_once(double? reportedAtAcceptance, double amount, bool estimated)
     {
         var provider = new ScriptedProvider("never-done");
+        if (reportedAtAcceptance is { } r)
+            provider.OnSubmit = (_, n, _) => Task.FromResult<ProviderSubmission>(new ProviderSubmission.Accepted($"job-{n}", new ProviderCost((decimal)r, "coins")));
         await using var app = new TasksApp().WithProvider(provider);
         var userId = await app.CreateUserAsync();
         using var events = new TaskEventLog(app.Events, userId);
@@ -111,10 +115,13 @@ public sealed class TaskLifecycleTests
         var final = await events.WaitForFinalAsync(taskId);
 
         Assert.Equal(CutoutTaskState.Canceled, final.State);
-        Assert.Empty(await app.CostEntriesAsync(taskId));
+        var charge = Assert.Single(await app.CostEntriesAsync(taskId));
+        Assert.Equal(((decimal)amount, "coins", estimated), (charge.Amount, charge.Unit, charge.Estimated));
         Assert.False(await app.Tasks.CancelAsync(userId, taskId)); // already final
         var row = await app.TaskRowAsync(taskId);
         Assert.Null(row.LeaseOwner);
+        Assert.Equal(((decimal?)amount, estimated), (row.CostAmount, row.CostEstimated));
+        Assert.Equal(1, provider.SubmitCalls);
     }
 
     [Fact]
@@ -131,6 +138,7 @@ public sealed class TaskLifecycleTests
         Assert.Equal(CutoutTaskState.Canceled, (await events.WaitForFinalAsync(taskId)).State);
         Assert.Equal(CutoutTaskState.Canceled, (await app.TaskRowAsync(taskId)).State);
         Assert.Equal(0, provider.SubmitCalls);
+        Assert.Empty(await app.CostEntriesAsync(taskId));
     }
 
     [Fact]
