@@ -10,7 +10,7 @@ namespace BlazorCutout.E2E.Providers;
 /// Studio and gets a stored cut-out from each, with cost and provider in History; the admin page shows spend and, once
 /// HitPaw's coins run out, the account state that the Studio picker also shows, until an admin clears it.
 /// </summary>
-public sealed class ProvidersJourneyTests(ProvidersFixture fixture) : IClassFixture<ProvidersFixture>
+public sealed partial class ProvidersJourneyTests(ProvidersFixture fixture) : IClassFixture<ProvidersFixture>
 {
     private const string Photo = "chelsea.png";
 

@@ -18,6 +18,8 @@ public sealed record ProviderDescriptor
     public required ProviderRate Rate { get; init; }
     public required PollCadence Polling { get; init; }
     public required PriceTable Prices { get; init; }
+    /// <summary>The service says what each job cost (HitPaw's consume_coins): an empty price table then means "as reported", not free.</summary>
+    public bool ReportsCost { get; init; }
     /// <summary>Submit returns <see cref="ProviderSubmission.Completed"/> and there is nothing to poll.</summary>
     public bool IsSynchronous { get; init; }
 

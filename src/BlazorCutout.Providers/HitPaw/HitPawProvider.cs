@@ -48,6 +48,7 @@ public sealed class HitPawProvider : RemoteProvider<HitPawOptions>
         Rate = o.RateOr(HitPawDecisions.AssumedRate),
         Polling = o.PollCadence(),
         Prices = o.PriceTableOr(PriceTable.Free with { Unit = CoinUnit }),
+        ReportsCost = true,
     };
 
     public override async Task<ProviderSubmission> SubmitAsync(ProviderJob job, CancellationToken cancellationToken)

@@ -92,11 +92,19 @@ public static class TaskText
         return $"{number} {word}";
     }
 
-    public static string Price(ProviderDescriptor descriptor, ProviderOperation operation)
+    /// <summary>"1 credit per image"; with several results per image (generated backgrounds) "3 credits per photo sent (3 results)".</summary>
+    public static string Price(ProviderDescriptor descriptor, ProviderOperation operation, int batchSize = 1)
     {
-        var estimate = descriptor.Prices.Estimate(operation);
-        return estimate.Amount == 0 ? "Free" : $"{Amount(estimate.Amount, estimate.Unit)} per image";
+        var estimate = descriptor.Prices.Estimate(operation, batchSize);
+        if (estimate.Amount == 0)
+            return descriptor.ReportsCost ? $"{Capitalised(estimate.Unit)} as {descriptor.DisplayName} reports them" : "Free";
+        // "per image" would read as per result once one photo gives several.
+        return batchSize > 1
+            ? $"{Amount(estimate.Amount, estimate.Unit)} per photo sent ({batchSize} results)"
+            : $"{Amount(estimate.Amount, estimate.Unit)} per image";
     }
+
+    private static string Capitalised(string word) => word.Length == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..];
 
     public static string Duration(TimeSpan? duration) => duration switch
     {
@@ -123,6 +131,9 @@ public static class TaskText
     /// <summary>The result to show first: the image, else the mask.</summary>
     public static TaskAssetView? MainResult(TaskView task) =>
         task.Results.FirstOrDefault(r => r.Role == TaskAssetRole.Result) ?? task.Results.FirstOrDefault(r => r.Role == TaskAssetRole.Mask);
+
+    /// <summary>The result images, in order: one for a cut-out, one per generated background for a batch.</summary>
+    public static IReadOnlyList<TaskAssetView> Images(TaskView task) => task.Results.Where(r => r.Role == TaskAssetRole.Result).ToList();
 
     public static TaskAssetView? Mask(TaskView task) => task.Results.FirstOrDefault(r => r.Role == TaskAssetRole.Mask);
 }

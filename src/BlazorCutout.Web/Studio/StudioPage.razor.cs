@@ -68,6 +68,13 @@ public sealed partial class StudioPage
         ? $"{string.Join(", ", d.Limits.AcceptedFormats.Select(f => f.ToUpperInvariant()).Order())} · up to {TaskText.Bytes(ClientImageCheck.MaxBytes(d.Limits))} · up to {d.Limits.MaxPixelsPerSide}×{d.Limits.MaxPixelsPerSide} px"
         : "No provider is available right now.";
 
+    private string DropTitle => settings.Operation switch
+    {
+        ProviderOperation.SegmentByPoints => "Drop an image to place points on",
+        ProviderOperation.GenerateBackground => "Drop photos to place on new backgrounds",
+        _ => "Drop images here",
+    };
+
     protected override async Task OnInitializedAsync()
     {
         var user = (await AuthenticationState).User;
@@ -300,19 +307,14 @@ public sealed partial class StudioPage
             item.Reject("No provider is available right now.", image);
             return;
         }
-        if (settings.Background == BackgroundMode.Image && background is null)
+        if (settings.SubmitProblem(hasBackgroundImage: background is not null) is { } problem)
         {
-            item.Reject("Choose a background image first, or switch the background back to transparent.", image);
-            return;
-        }
-        if (settings.Operation == ProviderOperation.SegmentByText && string.IsNullOrWhiteSpace(settings.TextPrompt))
-        {
-            item.Reject("Describe what to cut out first.", image);
+            item.Reject(problem, image);
             return;
         }
         try
         {
-            var bg = settings.Background == BackgroundMode.Image ? background : null;
+            var bg = settings.UsesBackgroundImage ? background : null;
             var view = await Tasks.SubmitAsync(userId, new NewTaskRequest(provider.Id, settings.Operation, options, image, bg));
             item.Attach(view);
             await CatchUpAsync(item);

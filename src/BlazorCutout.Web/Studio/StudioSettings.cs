@@ -22,10 +22,56 @@ public sealed partial class StudioSettings
     /// <summary>As the colour picker gives it: "#81d4fa" or "rgb(129, 212, 250)".</summary>
     public string Colour { get; set; } = "#ffffff";
     public string? TextPrompt { get; set; }
+    /// <summary>The scene to generate behind the cut-out (New background).</summary>
+    public string? BackgroundPrompt { get; set; }
+
+    private int batchSize = 1;
+
+    /// <summary>How many backgrounds to generate per photo; kept within 1..<see cref="JobOptions.MaxBatchSize"/> here and within the provider's own maximum by <see cref="FitTo"/>.</summary>
+    public int BatchSize
+    {
+        get => batchSize;
+        set => batchSize = Math.Clamp(value, 1, JobOptions.MaxBatchSize);
+    }
 
     /// <summary>The operations the mode bar offers, in order.</summary>
     public static IReadOnlyList<ProviderOperation> Modes { get; } =
-        [ProviderOperation.RemoveBackground, ProviderOperation.SegmentByPoints, ProviderOperation.SegmentByText];
+        [ProviderOperation.RemoveBackground, ProviderOperation.SegmentByPoints, ProviderOperation.SegmentByText, ProviderOperation.GenerateBackground];
+
+    /// <summary>
+    /// Generating backgrounds takes only the prompt and the count (002): the cut-out options (subject, output, format,
+    /// crop, background) are hidden in that mode and never sent, since gpt.ge refuses them rather than ignore them.
+    /// </summary>
+    public bool UsesCutoutOptions => Operation != ProviderOperation.GenerateBackground;
+
+    /// <summary>Whether a background image travels with the next task (chosen, and the mode places it).</summary>
+    public bool UsesBackgroundImage => UsesCutoutOptions && Background == BackgroundMode.Image;
+
+    /// <summary>The background prompt as it is sent and checked: trimmed, so the counter and the server count the same characters.</summary>
+    public string SentBackgroundPrompt => BackgroundPrompt?.Trim() ?? "";
+
+    /// <summary>The largest number of images this provider generates per photo (at least 1).</summary>
+    public static int MaxBatch(ProviderDescriptor provider) => Math.Clamp(provider.Options.MaxBatchSize, 1, JobOptions.MaxBatchSize);
+
+    /// <summary>
+    /// Why the background prompt cannot be sent, in the server's own words (<see cref="ProviderJobValidator"/>, which
+    /// stays the authority); null when it can.
+    /// </summary>
+    public string? BackgroundPromptProblem => SentBackgroundPrompt.Length switch
+    {
+        0 => "Describe the background to generate.",
+        > JobOptions.MaxBackgroundPromptLength => $"The background prompt is longer than {JobOptions.MaxBackgroundPromptLength} characters.",
+        _ => null,
+    };
+
+    /// <summary>What stops the next submission in this mode before it reaches the server; null when nothing does.</summary>
+    public string? SubmitProblem(bool hasBackgroundImage) => Operation switch
+    {
+        ProviderOperation.SegmentByText when string.IsNullOrWhiteSpace(TextPrompt) => "Describe what to cut out first.",
+        ProviderOperation.GenerateBackground => BackgroundPromptProblem,
+        _ when UsesBackgroundImage && !hasBackgroundImage => "Choose a background image first, or switch the background back to transparent.",
+        _ => null,
+    };
 
     /// <summary>Moves every choice the provider does not offer to one it does, so a submission is never refused for a hidden option.</summary>
     public void FitTo(ProviderDescriptor provider)
@@ -44,10 +90,20 @@ public sealed partial class StudioSettings
             Crop = false;
         if ((Background == BackgroundMode.Colour && !o.BackgroundColor) || (Background == BackgroundMode.Image && !o.BackgroundImage))
             Background = BackgroundMode.Transparent;
+        BatchSize = Math.Min(BatchSize, MaxBatch(provider));
     }
 
     /// <summary>The options for one task. The background image itself travels in the request, not here.</summary>
-    public JobOptions ToJobOptions(IReadOnlyList<NormalizedPoint>? positive = null, IReadOnlyList<NormalizedPoint>? negative = null) => new()
+    public JobOptions ToJobOptions(IReadOnlyList<NormalizedPoint>? positive = null, IReadOnlyList<NormalizedPoint>? negative = null) =>
+        UsesCutoutOptions ? CutoutOptions(positive, negative) : new JobOptions
+        {
+            // What comes back is the service's choice (002); the format only has to be one the provider declares, as fitted.
+            Format = Format,
+            BackgroundPrompt = SentBackgroundPrompt,
+            BatchSize = BatchSize,
+        };
+
+    private JobOptions CutoutOptions(IReadOnlyList<NormalizedPoint>? positive, IReadOnlyList<NormalizedPoint>? negative) => new()
     {
         Type = Type,
         Output = Output,

@@ -1,3 +1,4 @@
+using BlazorCutout.Providers;
 using BlazorCutout.Providers.Local;
 using BlazorCutout.Web.Shared;
 using BlazorCutout.Web.Studio;
@@ -103,6 +104,52 @@ public sealed class StudioComponentTests
         html = await renderer.RenderAsync<TaskResultView>(new Dictionary<string, object?> { [nameof(TaskResultView.Task)] = noMask });
         Assert.DoesNotContain("data-testid=\"download-mask\"", html);
         Assert.Contains("Choose the output “Image + mask” to get a mask", html);
+    }
+
+    [Fact]
+    public async Task A_batch_of_backgrounds_shows_every_result_with_its_download_and_the_note_of_a_short_batch()
+    {
+        await using var renderer = new StudioRenderer();
+        var images = new[] { FakeTaskService.Asset(TaskAssetRole.Result), FakeTaskService.Asset(TaskAssetRole.Result), FakeTaskService.Asset(TaskAssetRole.Result) };
+        var batch = FakeTaskService.Task(CutoutTaskState.Succeeded, withMask: false) with
+        {
+            Operation = ProviderOperation.GenerateBackground, Results = images, Note = "3 of the 4 images requested came back.",
+        };
+
+        var html = await renderer.RenderAsync<TaskResultView>(new Dictionary<string, object?> { [nameof(TaskResultView.Task)] = batch });
+
+        Assert.Contains("data-results=\"3\"", html);
+        Assert.Contains("New background · Local engine · 640×480 PNG", html);
+        Assert.Contains("3 results", html);
+        Assert.Matches("data-testid=\"result-note\"[^>]*>.*3 of the 4 images requested came back.", html);
+        Assert.Matches($"<img class=\"ba-after\" src=\"{images[0].Url}\"", html);
+        foreach (var image in images)
+        {
+            Assert.Contains($"src=\"{image.ThumbnailUrl}\"", html);
+            Assert.Contains($"href=\"{image.DownloadUrl}\"", html);
+        }
+        Assert.Equal(3, html.Split("data-testid=\"result-thumb\"").Length - 1);
+        Assert.Contains("aria-pressed=\"true\" aria-label=\"Show result 1\"", html);
+        Assert.DoesNotContain("mask-toggle", html); // a generated background has no mask to show
+
+        var single = FakeTaskService.Task(CutoutTaskState.Succeeded, withMask: false);
+        html = await renderer.RenderAsync<TaskResultView>(new Dictionary<string, object?> { [nameof(TaskResultView.Task)] = single });
+        Assert.DoesNotContain("result-strip", html);
+        Assert.DoesNotContain("result-note", html);
+        Assert.DoesNotContain(" results", html);
+        Assert.Contains("mask-toggle", html);
+    }
+
+    [Fact]
+    public async Task The_mode_bar_offers_new_backgrounds_and_says_why_the_local_engine_cannot()
+    {
+        await using var renderer = new StudioRenderer();
+
+        var html = await renderer.RenderAsync<StudioPage>();
+
+        Assert.Contains("New background", html);
+        Assert.Matches("data-testid=\"background-unsupported\"[^>]*><span>Local engine cannot do background generation.</span>", html);
+        Assert.DoesNotContain("data-testid=\"background-prompt\"", html);
     }
 
     [Fact]
