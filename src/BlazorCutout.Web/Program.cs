@@ -8,6 +8,7 @@ builder.AddBlazorCutoutWeb();
 
 var app = builder.Build();
 await app.Services.PrepareDatabaseAsync();
+await app.Services.UpgradeKeyRingAsync(); // before anything reads the key ring
 app.UseBlazorCutoutWeb();
 app.Run();
 

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Options;
 
 namespace BlazorCutout.Web.Infrastructure;
 
@@ -49,7 +51,10 @@ public sealed class KeyRing
         return new KeyRing(keysDirectory, certificate, previous);
     }
 
-    /// <summary>Registers Data Protection over this key ring, and the start-up line that says how it is protected.</summary>
+    /// <summary>
+    /// Registers Data Protection over this key ring, the URL signing keys kept beside it, <see cref="KeyRingUpgrade"/>
+    /// and the start-up line that says how the key ring is protected.
+    /// </summary>
     public void AddTo(IServiceCollection services)
     {
         var dataProtection = services.AddDataProtection()
@@ -61,22 +66,30 @@ public sealed class KeyRing
             dataProtection.UnprotectKeysWithAnyCertificate([.. PreviousCertificates]);
 
         services.AddSingleton(this);
+        services.AddSingleton<SigningKeys>();
+        services.AddSingleton<IKeyRingProtectedData>(sp => sp.GetRequiredService<SigningKeys>());
+        services.AddSingleton<KeyRingUpgrade>();
         services.AddHostedService<KeyRingStartupReport>();
     }
 
     /// <summary>Key files that hold their master key in clear (written before a certificate was configured, or without one).</summary>
-    internal int CountUnencryptedKeyFiles() =>
-        Directory.EnumerateFiles(KeysDirectory, "key-*.xml").Count(file =>
+    internal int CountUnencryptedKeyFiles() => Directory.EnumerateFiles(KeysDirectory, "key-*.xml").Count(IsUnencrypted);
+
+    /// <summary>Whether <paramref name="key"/>'s file holds its master key in clear.</summary>
+    internal bool IsUnencrypted(IKey key) =>
+        IsUnencrypted(Path.Combine(KeysDirectory, $"key-{key.KeyId:D}.xml")); // the file name Data Protection gives each key
+
+    private static bool IsUnencrypted(string keyFile)
+    {
+        try
         {
-            try
-            {
-                return XDocument.Load(file).Descendants().Any(e => e.Name.LocalName == "masterKey");
-            }
-            catch (Exception e) when (e is IOException or System.Xml.XmlException)
-            {
-                return false; // Data Protection reports files it cannot read itself
-            }
-        });
+            return XDocument.Load(keyFile).Descendants().Any(e => e.Name.LocalName == "masterKey");
+        }
+        catch (Exception e) when (e is IOException or System.Xml.XmlException)
+        {
+            return false; // Data Protection reports files it cannot read itself
+        }
+    }
 
     private static X509Certificate2 LoadCertificate(string? path, string? password, string setting, IHostEnvironment environment)
     {
@@ -116,6 +129,57 @@ public sealed class KeyRing
     private static string PasswordSetting(string pathSetting) => pathSetting[..^"Path".Length] + "Password";
 }
 
+/// <summary>
+/// Before the app starts, with a certificate: when the default key was written in clear (the certificate was just turned
+/// on), a new key, encrypted, becomes the default at once rather than within 90 days, and what the app keeps protected
+/// (provider API keys, signing keys) is protected again with it. The old key files stay: cookies and antiforgery tokens
+/// issued before still need them. Harmless to run again: once the default key is encrypted and everything uses it, nothing changes.
+/// </summary>
+public sealed class KeyRingUpgrade(
+    KeyRing keyRing, IKeyManager keyManager, IOptions<KeyManagementOptions> keyManagement, IEnumerable<IKeyRingProtectedData> protectedData,
+    ILogger<KeyRingUpgrade> logger)
+{
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (keyRing.Certificate is null || keyRing.CountUnencryptedKeyFiles() == 0) return;
+
+        if (DefaultKey() is { } current && keyRing.IsUnencrypted(current))
+        {
+            // Data Protection uses its own clock (DateTimeOffset.UtcNow) to pick the default key; so does this.
+            var now = DateTimeOffset.UtcNow;
+            var key = keyManager.CreateNewKey(now, now + keyManagement.Value.NewKeyLifetime);
+            logger.LogInformation("The default Data Protection key {OldKey} was written without a certificate: new key {NewKey}, encrypted with the certificate, replaces it as the default.",
+                current.KeyId, key.KeyId);
+        }
+        // Also when the default key is already encrypted: a start stopped half-way through protects the rest now.
+        foreach (var data in protectedData)
+            if (await data.ReprotectAsync(cancellationToken) is > 0 and var count)
+                logger.LogInformation("{Count} {What} protected again with the encrypted default key.", count, data.Description);
+    }
+
+    // The key Data Protection protects with: the most recently activated one that is active (its DefaultKeyResolver's preference).
+    private IKey? DefaultKey()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return keyManager.GetAllKeys()
+            .Where(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now)
+            .OrderByDescending(k => k.ActivationDate)
+            .ThenBy(k => k.KeyId)
+            .FirstOrDefault();
+    }
+}
+
+public static class KeyRingStartupExtensions
+{
+    /// <summary>
+    /// Runs <see cref="KeyRingUpgrade"/>. Call after the database is migrated and before the host starts: Data Protection
+    /// caches its key ring on first use and picks up a new default key only in the background afterwards, so the new key
+    /// must exist before anything (hosted services, their providers' stored keys) reads the key ring.
+    /// </summary>
+    public static Task UpgradeKeyRingAsync(this IServiceProvider services, CancellationToken cancellationToken = default) =>
+        services.GetRequiredService<KeyRingUpgrade>().RunAsync(cancellationToken);
+}
+
 /// <summary>Says once at start-up whether the key ring is encrypted at rest, and how to change that (never a secret).</summary>
 internal sealed class KeyRingStartupReport(KeyRing keyRing, ILogger<KeyRingStartupReport> logger) : IHostedService
 {
@@ -134,7 +198,9 @@ internal sealed class KeyRingStartupReport(KeyRing keyRing, ILogger<KeyRingStart
             keyRing.KeysDirectory, certificate.Thumbprint, certificate.Subject, certificate.NotAfter);
         if (keyRing.CountUnencryptedKeyFiles() is > 0 and var unencrypted)
             logger.LogWarning(
-                "{Count} Data Protection key file(s) in {KeysDirectory} were written without a certificate and stay unencrypted until they are deleted (README, \"Protecting the keys\").",
+                "{Count} Data Protection key file(s) in {KeysDirectory} were written without a certificate and stay unencrypted until they are deleted. " +
+                "The stored provider keys and signing keys are protected with an encrypted key; the old files still read sign-in cookies issued before, " +
+                "so delete them once those have expired, or now if everyone may sign in again (README, \"Protecting the keys\").",
                 unencrypted, keyRing.KeysDirectory);
         return Task.CompletedTask;
     }

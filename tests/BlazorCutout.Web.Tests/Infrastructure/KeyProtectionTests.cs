@@ -1,12 +1,18 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using System.Xml.Linq;
 using BlazorCutout.Providers.PicWish;
 using BlazorCutout.Providers.Secrets;
 using BlazorCutout.Web.Admin.Providers;
+using BlazorCutout.Web.Data;
+using BlazorCutout.Web.Tasks.Callbacks;
+using BlazorCutout.Web.Tasks.Storage;
 using BlazorCutout.Web.Tests.Support;
 using BlazorCutout.Web.Tests.Tasks.Support;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -23,6 +29,8 @@ public sealed class KeyProtectionTests : IDisposable
     private const string Password = "pfx-pass-5d1e7a93";
     private const string Key = "sk-live-0a9b8c7d6e5f4a3b2c1d9e8f";
     private const string Mask = "sk-…9e8f";
+    private const string PublicBaseUrl = "https://cutout.example/";
+    private static readonly Guid AssetId = Guid.Parse("5a0f3c1e-7b2d-4e69-9c8a-1d2e3f405162");
 
     // Certificates and key rings outside any data directory, as an operator would keep them.
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "blazorcutout-tests", "keyring-" + Guid.NewGuid().ToString("N"));
@@ -147,6 +155,136 @@ public sealed class KeyProtectionTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Signing_keys_are_kept_protected_beside_the_key_ring_and_links_signed_before_a_restart_still_verify()
+    {
+        var certificate = NewCertificate("current");
+        var keysDirectory = Path.Combine(_folder, "keys");
+        var dataDirectory = TasksApp.NewDataDirectory();
+        try
+        {
+            // An install from before: its link key in clear in <data>/keys.
+            var linkKey = RandomNumberGenerator.GetBytes(32);
+            var legacyFile = Path.Combine(dataDirectory, "keys", "asset-url.key");
+            Directory.CreateDirectory(Path.GetDirectoryName(legacyFile)!);
+            File.WriteAllText(legacyFile, Convert.ToBase64String(linkKey));
+
+            Uri link, callback;
+            await using (var app = App(dataDirectory, certificate).WithSetting("BlazorCutout:DataProtection:KeysDirectory", keysDirectory))
+            {
+                link = app.Services.GetRequiredService<AssetUrlSigner>().Sign(AssetId);
+                callback = app.Services.GetRequiredService<CallbackUrls>().For(AssetId)!;
+            }
+            Assert.Equal(SignatureUnder(linkKey, link), Query(link, "sig")); // the same key, so links handed out before keep working
+
+            var files = new[] { "asset-url.key", "callback-url.key" }.Select(f => Path.Combine(keysDirectory, f)).ToArray();
+            var written = files.Select(File.ReadAllText).ToArray();
+            Assert.All(written, text => Assert.False(IsPlainKey(text), text));
+            Assert.DoesNotContain(Convert.ToBase64String(linkKey), written[0]);
+            Assert.False(File.Exists(legacyFile));
+            Assert.Empty(Directory.GetFiles(Path.Combine(dataDirectory, "keys")));
+            Assert.Equal(0, CountUnencryptedKeyFiles(keysDirectory)); // protected with a key the certificate encrypts
+
+            await using (var restarted = App(dataDirectory, certificate).WithSetting("BlazorCutout:DataProtection:KeysDirectory", keysDirectory))
+            {
+                Assert.True(restarted.Services.GetRequiredService<AssetUrlSigner>().Verify(AssetId, Query(link, "exp"), Query(link, "sig")));
+                Assert.Equal(callback, restarted.Services.GetRequiredService<CallbackUrls>().For(AssetId));
+            }
+            Assert.Equal(written, files.Select(File.ReadAllText)); // read, not rewritten
+        }
+        finally
+        {
+            TasksApp.DeleteDirectory(dataDirectory);
+        }
+    }
+
+    [Fact]
+    public async Task Turning_a_certificate_on_makes_a_new_encrypted_default_key_and_protects_the_stored_provider_key_and_signing_keys_with_it_once()
+    {
+        var certificate = NewCertificate("current");
+        var dataDirectory = TasksApp.NewDataDirectory();
+        var keysDirectory = Path.Combine(dataDirectory, "keys");
+        try
+        {
+            Uri link;
+            string storedBefore, storedAfter;
+            await using (var plain = App(dataDirectory, certificate: null))
+            {
+                await using var scope = plain.Services.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<ProviderAdmin>().SaveAsync(PicWishProvider.ProviderId,
+                    new ProviderSettingsUpdate(true, null, null, null, null, null, KeyChange.Replace, new Secret(Key)), "admin");
+                link = plain.Services.GetRequiredService<AssetUrlSigner>().Sign(AssetId);
+                storedBefore = await StoredCipherAsync(plain.Services);
+            }
+            var plainKeyFile = Assert.Single(Directory.GetFiles(keysDirectory, "key-*.xml"));
+            var signingKeysBefore = SigningKeyFiles(keysDirectory);
+
+            var logs = new CapturingLoggerProvider();
+            await using (var withCertificate = App(dataDirectory, certificate))
+            await using (var app = WithLogs(withCertificate, logs))
+            {
+                Assert.Equal(new ProviderKeyStatus(ProviderKeySource.Stored, Mask, false), await StoredKeyAsync(app.Services));
+                Assert.True(app.Services.GetRequiredService<AssetUrlSigner>().Verify(AssetId, Query(link, "exp"), Query(link, "sig")));
+                storedAfter = await StoredCipherAsync(app.Services);
+            }
+
+            var keyFiles = Directory.GetFiles(keysDirectory, "key-*.xml");
+            Assert.Contains(plainKeyFile, keyFiles); // kept: it still reads cookies issued before
+            var encryptedKeyFile = Assert.Single(keyFiles, f => f != plainKeyFile);
+            Assert.Equal(1, CountUnencryptedKeyFiles(keysDirectory));
+            var encryptedKeyId = Guid.Parse(XDocument.Load(encryptedKeyFile).Root!.Attribute("id")!.Value);
+
+            Assert.NotEqual(storedBefore, storedAfter);
+            Assert.Equal(encryptedKeyId, ProtectingKeyId(WebEncoders.Base64UrlDecode(storedAfter)));
+            var signingKeysAfter = SigningKeyFiles(keysDirectory);
+            Assert.Equal(signingKeysBefore.Keys, signingKeysAfter.Keys);
+            Assert.All(signingKeysAfter, file => Assert.NotEqual(signingKeysBefore[file.Key], file.Value));
+            Assert.Contains(logs.Lines, l => l.Contains("[Warning]") && l.Contains("1 Data Protection key file(s)") && l.Contains("stay unencrypted until they are deleted"));
+
+            // Once moved, a start changes nothing: no new key, nothing protected again.
+            await using (var third = App(dataDirectory, certificate))
+            {
+                Assert.Equal(new ProviderKeyStatus(ProviderKeySource.Stored, Mask, false), await StoredKeyAsync(third));
+                Assert.True(third.Services.GetRequiredService<AssetUrlSigner>().Verify(AssetId, Query(link, "exp"), Query(link, "sig")));
+                Assert.Equal(storedAfter, await StoredCipherAsync(third.Services));
+            }
+            Assert.Equal(keyFiles.Order(), Directory.GetFiles(keysDirectory, "key-*.xml").Order());
+            Assert.Equal(signingKeysAfter, SigningKeyFiles(keysDirectory));
+        }
+        finally
+        {
+            TasksApp.DeleteDirectory(dataDirectory);
+        }
+    }
+
+    private static string? Query(Uri url, string name) => QueryHelpers.ParseQuery(url.Query)[name];
+
+    /// <summary>The link signature under <paramref name="key"/>, as the signer has always made it: HMAC-SHA256 over "id:exp".</summary>
+    private static string SignatureUnder(byte[] key, Uri link) =>
+        WebEncoders.Base64UrlEncode(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes($"{AssetId:D}:{Query(link, "exp")}")));
+
+    /// <summary>Whether a key file is a key in clear: base64 of at least 32 bytes.</summary>
+    private static bool IsPlainKey(string text)
+    {
+        var bytes = new byte[text.Length];
+        return Convert.TryFromBase64String(text.Trim(), bytes, out var length) && length >= 32;
+    }
+
+    private static int CountUnencryptedKeyFiles(string keysDirectory) =>
+        Directory.GetFiles(keysDirectory, "key-*.xml").Count(f => XDocument.Load(f).Descendants().Any(e => e.Name.LocalName == "masterKey"));
+
+    private static Dictionary<string, string> SigningKeyFiles(string keysDirectory) =>
+        Directory.GetFiles(keysDirectory, "*.key").ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
+
+    /// <summary>The key a Data Protection payload was protected with: its documented header is a 4-byte magic number, then the key id.</summary>
+    private static Guid ProtectingKeyId(byte[] payload) => new(payload.AsSpan(4, 16));
+
+    private static async Task<string> StoredCipherAsync(IServiceProvider services)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        return await db.ProviderSettings.Where(s => s.ProviderId == PicWishProvider.ProviderId).Select(s => s.ProtectedApiKey!).SingleAsync();
+    }
+
     private sealed record TestCertificate(string Path, string Thumbprint, byte[] RawData);
 
     private TestCertificate NewCertificate(string name)
@@ -170,16 +308,19 @@ public sealed class KeyProtectionTests : IDisposable
 
     private static TasksApp App(string? dataDirectory, TestCertificate? certificate)
     {
-        var app = new TasksApp(dataDirectory).WithSetting("Providers:PicWish:BaseUrl", "https://picwish.example/");
+        var app = new TasksApp(dataDirectory).WithSetting("Providers:PicWish:BaseUrl", "https://picwish.example/")
+            .WithSetting("BlazorCutout:PublicBaseUrl", PublicBaseUrl);
         return certificate is null ? app : app.WithSetting(CertificatePath, certificate.Path).WithSetting(CertificatePassword, Password);
     }
 
     private static WebApplicationFactory<Program> WithLogs(TasksApp app, CapturingLoggerProvider logs) =>
         app.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(logs)));
 
-    private static async Task<ProviderKeyStatus> StoredKeyAsync(TasksApp app)
+    private static Task<ProviderKeyStatus> StoredKeyAsync(TasksApp app) => StoredKeyAsync(app.Services);
+
+    private static async Task<ProviderKeyStatus> StoredKeyAsync(IServiceProvider services)
     {
-        await using var scope = app.Services.CreateAsyncScope();
+        await using var scope = services.CreateAsyncScope();
         var views = await scope.ServiceProvider.GetRequiredService<ProviderAdmin>().ListAsync();
         return Assert.Single(views, v => v.Id == PicWishProvider.ProviderId).Key;
     }

@@ -68,6 +68,7 @@ public static class ProviderSettingsServiceCollectionExtensions
     {
         services.TryAddSingleton<ProviderKeyProtector>();
         services.TryAddSingleton<ProviderSettingsStore>();
+        services.AddSingleton<BlazorCutout.Web.Infrastructure.IKeyRingProtectedData>(sp => sp.GetRequiredService<ProviderSettingsStore>());
         services.AddScoped<ProviderAdmin>();
         Add<PicWishOptions>(services, PicWishProvider.ProviderId, PicWishOptions.SectionName);
         Add<GptGeOptions>(services, GptGeProvider.ProviderId, GptGeOptions.SectionName);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using BlazorCutout.Providers.Secrets;
 using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Data.Providers;
+using BlazorCutout.Web.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Primitives;
@@ -32,7 +33,7 @@ public sealed record ProviderSettingsUpdate(
 /// </summary>
 public sealed class ProviderSettingsStore(
     IDbContextFactory<AppDbContext> dbFactory, ProviderKeyProtector protector, SqliteWriteGate writeGate, TimeProvider time,
-    ILogger<ProviderSettingsStore> logger)
+    ILogger<ProviderSettingsStore> logger) : IKeyRingProtectedData
 {
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _tokens = new(StringComparer.OrdinalIgnoreCase);
     private readonly object _loadGate = new();
@@ -96,6 +97,26 @@ public sealed class ProviderSettingsStore(
             await db.ProviderSettings.Where(s => s.ProviderId == providerId).ExecuteDeleteAsync(cancellationToken);
         logger.LogInformation("Provider settings of {Provider} reset to the configuration by {User}", providerId, updatedBy);
         await ReloadAsync(providerId, cancellationToken);
+    }
+
+    public string Description => "stored provider API keys";
+
+    public async Task<int> ReprotectAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var stored = await db.ProviderSettings.AsNoTracking().Where(s => s.ProtectedApiKey != null)
+            .Select(s => new { s.ProviderId, s.ProtectedApiKey }).ToListAsync(cancellationToken);
+        var changed = 0;
+        foreach (var row in stored)
+        {
+            if (protector.Reprotect(row.ProtectedApiKey!) is not { } again) continue;
+            using (await writeGate.EnterAsync(cancellationToken))
+                // Only over the value read: a key an administrator saved meanwhile is already protected with the default key.
+                changed += await db.ProviderSettings.Where(s => s.ProviderId == row.ProviderId && s.ProtectedApiKey == row.ProtectedApiKey)
+                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.ProtectedApiKey, again), cancellationToken);
+        }
+        if (changed > 0) await ReloadAsync(cancellationToken: cancellationToken);
+        return changed;
     }
 
     /// <summary>Re-reads every row (another process may have saved) and tells every provider to rebuild its options.</summary>

@@ -10,7 +10,7 @@ namespace BlazorCutout.Web.Tasks.Callbacks;
 /// Per-task, unguessable callback URLs for providers that notify completion (<c>callback_url</c>, <c>webhook</c>):
 /// <c>{PublicBaseUrl}/callbacks/{taskId}/{token}</c>, token = HMAC-SHA256(task id) under a server key. Without a
 /// configured <c>BlazorCutout:PublicBaseUrl</c> there are none. The key is <c>BlazorCutout:Security:CallbackKey</c>
-/// (base64, ≥ 32 bytes) or, by default, a random key kept in the data directory.
+/// (base64, ≥ 32 bytes) or, by default, a random key kept beside the Data Protection key ring (<see cref="SigningKeys"/>).
 /// </summary>
 public sealed class CallbackUrls
 {
@@ -20,10 +20,10 @@ public sealed class CallbackUrls
 
     private readonly byte[] _key;
 
-    public CallbackUrls(IConfiguration configuration, DataDirectory dataDirectory)
+    public CallbackUrls(IConfiguration configuration, SigningKeys signingKeys)
     {
         BaseUrl = PublicBaseUrlSetting.Read(configuration);
-        _key = SigningKeys.Load(configuration, KeySetting, dataDirectory, KeyFile);
+        _key = signingKeys.Load(KeySetting, KeyFile);
     }
 
     public Uri? BaseUrl { get; }

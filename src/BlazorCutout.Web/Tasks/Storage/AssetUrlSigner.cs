@@ -12,7 +12,7 @@ namespace BlazorCutout.Web.Tasks.Storage;
 /// Signed, expiring public URLs of stored assets, for providers that only fetch images by URL (HitPaw, Tengr):
 /// <c>{PublicBaseUrl}/public/assets/{id}?exp={unix seconds}&amp;sig={HMAC-SHA256(id:exp)}</c>. Without a configured
 /// <c>BlazorCutout:PublicBaseUrl</c> there are none, and those providers are unavailable for uploads.
-/// The key is <c>BlazorCutout:Security:AssetUrlKey</c> (base64, ≥ 32 bytes) or, by default, a random key kept in the data directory.
+/// The key is <c>BlazorCutout:Security:AssetUrlKey</c> (base64, ≥ 32 bytes) or, by default, a random key kept beside the Data Protection key ring (<see cref="SigningKeys"/>).
 /// </summary>
 public sealed class AssetUrlSigner
 {
@@ -23,12 +23,12 @@ public sealed class AssetUrlSigner
     private readonly TimeProvider _time;
     private readonly TaskOptions _options;
 
-    public AssetUrlSigner(IConfiguration configuration, DataDirectory dataDirectory, TimeProvider time, IOptions<TaskOptions> options)
+    public AssetUrlSigner(IConfiguration configuration, SigningKeys signingKeys, TimeProvider time, IOptions<TaskOptions> options)
     {
         BaseUrl = PublicBaseUrlSetting.Read(configuration);
         _time = time;
         _options = options.Value;
-        _key = SigningKeys.Load(configuration, KeySetting, dataDirectory, "asset-url.key");
+        _key = signingKeys.Load(KeySetting, "asset-url.key");
     }
 
     /// <summary>The configured public base URL, or null.</summary>
