@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using BlazorCutout.E2E.Support;
@@ -9,7 +10,7 @@ namespace BlazorCutout.E2E.Studio;
 /// <summary>
 /// Issue #4's "done when": a new user drops three photos at once, watches three progress bars move and three cut-outs
 /// appear (local engine, for real), downloads one, reloads, and finds all three in History. Plus a file that only
-/// pretends to be an image, and the point tool.
+/// pretends to be an image, the point tool, and downloading several results as one ZIP.
 /// </summary>
 public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
@@ -255,6 +256,64 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
         await page.GetByRole(AriaRole.Link, new() { Name = "History" }).ClickAsync();
         await Expect(page.GetByTestId("history-row")).ToHaveCountAsync(2);
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Download_all_gives_one_zip_of_the_finished_cut_outs_and_History_downloads_and_deletes_a_selection()
+    {
+        var page = await fixture.NewPageAsync();
+        await RegisterAsync(page);
+        await page.Locator("input#studio-files").SetInputFilesAsync([TestImage("rocket.jpg"), TestImage("chelsea.png")]);
+        foreach (var name in new[] { "rocket.jpg", "chelsea.png" })
+            await Expect(page.Locator($"[data-testid=upload-card][data-file='{name}']")).ToHaveAttributeAsync("data-state", "succeeded", new() { Timeout = 30_000 });
+
+        var downloadAll = page.GetByTestId("download-all");
+        await Expect(downloadAll).ToContainTextAsync("Download all (2)");
+        var zipped = await DownloadZipAsync(page, downloadAll);
+        Assert.Equal(["chelsea-cutout.png", "rocket-cutout.png"], zipped.Keys.Order());
+        Assert.All(zipped.Values, bytes => Assert.Equal(PngSignature, bytes[..8]));
+
+        // History: both rows selected with the header box, downloaded together, then deleted together.
+        await page.GetByRole(AriaRole.Link, new() { Name = "History" }).ClickAsync();
+        await Expect(page.GetByTestId("history-row")).ToHaveCountAsync(2);
+        await page.GetByTestId("history-select-page").ClickAsync();
+        await Expect(page.GetByTestId("history-selected-count")).ToHaveTextAsync("2 selected");
+        var fromHistory = await DownloadZipAsync(page, page.GetByTestId("history-download-selected"));
+        Assert.Equal(zipped.Keys.Order(), fromHistory.Keys.Order());
+
+        await page.GetByTestId("history-delete-selected").ClickAsync();
+        await page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Expect(page.GetByTestId("history-row")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("history-selection")).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
+
+    private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    /// <summary>Clicks a ZIP link and returns the archive's entries (name → bytes), read with System.IO.Compression.</summary>
+    private static async Task<Dictionary<string, byte[]>> DownloadZipAsync(IPage page, ILocator link)
+    {
+        var download = await page.RunAndWaitForDownloadAsync(() => link.ClickAsync());
+        Assert.EndsWith(".zip", download.SuggestedFilename);
+        var saved = Path.Combine(Path.GetTempPath(), $"cutout-{Guid.NewGuid():N}.zip");
+        await download.SaveAsAsync(saved);
+        try
+        {
+            using var zip = ZipFile.OpenRead(saved);
+            var entries = new Dictionary<string, byte[]>();
+            foreach (var entry in zip.Entries)
+            {
+                await using var stream = entry.Open();
+                using var copy = new MemoryStream();
+                await stream.CopyToAsync(copy);
+                entries[entry.FullName] = copy.ToArray();
+            }
+            return entries;
+        }
+        finally
+        {
+            File.Delete(saved);
+        }
     }
 
     [Fact]

@@ -32,6 +32,8 @@ public sealed partial class HistoryPage
     private bool reloadPending;
 
     private HistoryFilters filters = HistoryFilters.None;
+    /// <summary>The grid's selection; it spans pages, and the grid matches rows to it by <c>Id</c> (its KeyProperty).</summary>
+    private IList<TaskView>? selection;
 
     private static readonly object[] stateChoices = Enum.GetValues<CutoutTaskState>()
         .Select(s => new { Text = TaskText.State(s), Value = (CutoutTaskState?)s }).ToArray<object>();
@@ -139,6 +141,37 @@ public sealed partial class HistoryPage
         var copy = page!.ToArray();
         copy[index] = view;
         page = copy;
+        // The selection holds its own copies: keep them current, so what it offers to download is what the row shows.
+        if (IsSelected(view))
+            selection = selection!.Select(t => t.Id == view.Id ? view : t).ToList();
+    }
+
+    // ---- selection ----
+
+    private bool IsSelected(TaskView task) => selection?.Any(t => t.Id == task.Id) == true;
+
+    /// <summary>The header box: ticked when every row of this page is selected, empty when none is, undecided between.</summary>
+    private bool? PageSelected
+    {
+        get
+        {
+            var onPage = page?.Count(IsSelected) ?? 0;
+            return onPage == 0 ? false : onPage == page!.Count ? true : null;
+        }
+    }
+
+    private void SelectPage(bool? all)
+    {
+        var others = (selection ?? []).Where(t => page?.Any(p => p.Id == t.Id) != true);
+        var chosen = all == true ? others.Concat(page ?? []).ToList() : others.ToList();
+        selection = chosen.Count > 0 ? chosen : null;
+    }
+
+    private void Unselect(IEnumerable<Guid> ids)
+    {
+        var gone = ids.ToHashSet();
+        var kept = selection?.Where(t => !gone.Contains(t.Id)).ToList();
+        selection = kept is { Count: > 0 } ? kept : null;
     }
 
     /// <summary>Coalesces a burst of new tasks (three files dropped at once) into one reload.</summary>
@@ -200,8 +233,37 @@ public sealed partial class HistoryPage
             return;
         if (await Tasks.DeleteAsync(userId, task.Id))
             Notifications.Notify(NotificationSeverity.Success, "Deleted", task.Source.FileName);
-        // Stay on this page unless it just became empty.
-        if (page?.Count == 1 && (lastArgs?.Skip ?? 0) > 0)
+        Unselect([task.Id]);
+        await ReloadAfterDeletingAsync([task.Id]);
+    }
+
+    private async Task DeleteSelectedAsync()
+    {
+        if (selection is not { Count: > 0 } chosen)
+            return;
+        var tasks = chosen.ToList();
+        var what = tasks.Count == 1 ? $"the task for “{tasks[0].Source.FileName}”" : $"{tasks.Count} tasks";
+        var confirmed = await Dialogs.Confirm(
+            $"Delete {what} and their images? This cannot be undone.", tasks.Count == 1 ? "Delete task" : "Delete tasks",
+            new ConfirmOptions { OkButtonText = "Delete", CancelButtonText = "Keep" });
+        if (confirmed != true)
+            return;
+        var deleted = 0;
+        foreach (var task in tasks)
+        {
+            if (await Tasks.DeleteAsync(userId, task.Id))
+                deleted++;
+        }
+        Notifications.Notify(NotificationSeverity.Success, "Deleted", deleted == 1 ? "1 task" : $"{deleted} tasks");
+        Unselect(tasks.Select(t => t.Id));
+        await ReloadAfterDeletingAsync(tasks.Select(t => t.Id));
+    }
+
+    /// <summary>Stays on this page unless the deletion just emptied it.</summary>
+    private async Task ReloadAfterDeletingAsync(IEnumerable<Guid> deleted)
+    {
+        var gone = deleted.ToHashSet();
+        if (page is { Count: > 0 } shown && shown.All(t => gone.Contains(t.Id)) && (lastArgs?.Skip ?? 0) > 0)
             await grid.FirstPage(true);
         else
             await grid.Reload();

@@ -3,6 +3,7 @@ using BlazorCutout.Engine;
 using BlazorCutout.Providers;
 using BlazorCutout.Web.Shared;
 using BlazorCutout.Web.Tasks;
+using BlazorCutout.Web.Tasks.Storage;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Forms;
@@ -60,6 +61,9 @@ public sealed partial class StudioPage
     private string? backgroundError;
 
     private static readonly object[] subjectTypes = Enum.GetValues<SubjectType>().Select(t => new { Text = TaskText.Subject(t), Value = t }).ToArray<object>();
+
+    /// <summary>The finished cards' tasks for "Download all": newest first, as many as one archive takes.</summary>
+    private IReadOnlyList<TaskView> FinishedTasks => items.Where(i => i.Succeeded).Select(i => i.Task!).Take(AssetArchive.MaxTasks).ToList();
 
     private ProviderDescriptor? Descriptor => selected?.Descriptor;
     private string Accept => Descriptor is { } d ? ClientImageCheck.AcceptAttribute(d.Limits) : "image/*";

@@ -11,7 +11,7 @@ namespace BlazorCutout.Web.Tasks.Storage;
 /// <summary>
 /// <c>/assets/{id}</c> (inline), <c>/assets/{id}/thumbnail</c>, <c>/assets/{id}/download</c> for the signed-in owner
 /// (anyone else signed in gets 404, not 403: an asset's existence is not revealed; no one signed in gets 401, not a
-/// redirect to the login page), and the anonymous
+/// redirect to the login page), <see cref="AssetArchive"/>'s <c>/assets/zip</c> under the same rules, and the anonymous
 /// <c>/public/assets/{id}?exp&amp;sig</c> that URL-only providers fetch with a signed, expiring link.
 /// </summary>
 public static class AssetEndpoints
@@ -24,6 +24,7 @@ public static class AssetEndpoints
         owned.MapGet("/{id:guid}/download", (Guid id, HttpContext http, IDbContextFactory<AppDbContext> db, IAssetStore store, ILoggerFactory log, CancellationToken ct) =>
             ServeOwnedAsync(id, http, db, store, log, download: true, ct));
         owned.MapGet("/{id:guid}/thumbnail", ServeThumbnailAsync);
+        app.MapGet(AssetArchive.Route, AssetArchive.ServeAsync).RequireSignedInApi();
 
         app.MapGet(AssetUrlSigner.PathPrefix + "{id:guid}", ServePublicAsync).AllowAnonymous();
         return app;
@@ -78,7 +79,11 @@ public static class AssetEndpoints
     private static IResult Serve(AssetRecord asset, HttpContext http, IAssetStore store, ILoggerFactory log, bool download, string cache)
     {
         var stream = store.OpenRead(asset.StorageKey);
-        if (stream is null) return Missing(asset, log);
+        if (stream is null)
+        {
+            LogMissing(asset, log);
+            return Results.NotFound();
+        }
         http.Response.Headers.CacheControl = cache;
         if (!download)
         {
@@ -93,9 +98,6 @@ public static class AssetEndpoints
             enableRangeProcessing: true);
     }
 
-    private static IResult Missing(AssetRecord asset, ILoggerFactory log)
-    {
+    internal static void LogMissing(AssetRecord asset, ILoggerFactory log) =>
         log.CreateLogger(typeof(AssetEndpoints)).LogError("Asset {AssetId} is in the database but its file {Key} is missing from the store", asset.Id, asset.StorageKey);
-        return Results.NotFound();
-    }
 }
