@@ -9,7 +9,7 @@ namespace BlazorCutout.Web.Studio;
 public static class RecentTasks
 {
     /// <summary>
-    /// The newest tasks looked at: five full drops (<see cref="StudioPage.MaxFilesPerDrop"/>), so someone who dropped a
+    /// The newest tasks looked at: five full drops (<see cref="UploadIntake.MaxFilesPerDrop"/>), so someone who dropped a
     /// few dozen files finds every card again, while a table longer than that is what History is for.
     /// </summary>
     public const int Limit = 100;
@@ -30,4 +30,26 @@ public static class RecentTasks
     /// <summary>The candidates that come back as cards, in the same order.</summary>
     public static IReadOnlyList<TaskView> Restored(IEnumerable<TaskView> candidates, IReadOnlySet<Guid> dismissed) =>
         candidates.Where(v => !dismissed.Contains(v.Id)).ToList();
+
+    /// <summary>
+    /// The user's tasks that come back as cards at <paramref name="now"/>, newest first; none when they cannot be loaded.
+    /// Prunes <paramref name="dismissed"/> to the candidates on the way.
+    /// </summary>
+    public static async Task<IReadOnlyList<TaskView>> LoadAsync(ITaskService tasks, string userId, DismissedTasks? dismissed, DateTimeOffset now, ILogger logger)
+    {
+        var hidden = dismissed is null ? new HashSet<Guid>() : await dismissed.LoadAsync();
+        IReadOnlyList<TaskView> candidates;
+        try
+        {
+            candidates = Candidates((await tasks.QueryAsync(userId, Query)).Items, now);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Loading the recent tasks failed");
+            return [];
+        }
+        if (dismissed is not null && hidden.Count > 0)
+            await dismissed.KeepOnlyAsync(candidates.Select(v => v.Id));
+        return Restored(candidates, hidden);
+    }
 }

@@ -3,7 +3,6 @@ using BlazorCutout.Engine;
 using BlazorCutout.Providers;
 using BlazorCutout.Web.Shared;
 using BlazorCutout.Web.Tasks;
-using BlazorCutout.Web.Tasks.Storage;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Forms;
@@ -18,9 +17,6 @@ namespace BlazorCutout.Web.Studio;
 /// </summary>
 public sealed partial class StudioPage
 {
-    /// <summary>Files taken from one drop; more are refused with a message rather than silently dropped.</summary>
-    public const int MaxFilesPerDrop = 20;
-
     [Inject] private ITaskService Tasks { get; set; } = default!;
     [Inject] private ITaskEvents Events { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
@@ -30,40 +26,31 @@ public sealed partial class StudioPage
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
     private readonly StudioSettings settings = new();
-    private readonly List<UploadItem> items = [];
-    private readonly Dictionary<Guid, TaskChanged> latest = [];
-    private readonly List<string> blobUrls = [];
     private IReadOnlyList<ProviderChoice> providers = [];
     private ProviderChoice? selected;
     private string userId = "";
     private IDisposable? subscription;
+    private StudioScript script = default!;
+    private UploadIntake intake = default!;
+    private StudioCards cards = default!;
 
     private ElementReference workArea;
     private InputFile? fileInput;
     private InputFile? backgroundInput;
-    private IJSObjectReference? module;
-    private IJSObjectReference? dropHandle;
     private DismissedTasks? dismissed;
     /// <summary>The recent tasks are back (or could not be loaded): from now on, no card means none (data-restored, for tests).</summary>
     private bool restored;
 
     private string? imageUrl;
     private string? notice;
-    private UploadItem? viewed;
 
-    private UploadItem? pointImage;
-    private IncomingImage? pointBytes;
-    private IReadOnlyList<NormalizedPoint> positivePoints = [];
-    private IReadOnlyList<NormalizedPoint> negativePoints = [];
+    private readonly PointTool points = new();
 
     private IncomingImage? background;
     private string? backgroundPreview;
     private string? backgroundError;
 
     private static readonly object[] subjectTypes = Enum.GetValues<SubjectType>().Select(t => new { Text = TaskText.Subject(t), Value = t }).ToArray<object>();
-
-    /// <summary>The finished cards' tasks for "Download all": newest first, as many as one archive takes.</summary>
-    private IReadOnlyList<TaskView> FinishedTasks => items.Where(i => i.Succeeded).Select(i => i.Task!).Take(AssetArchive.MaxTasks).ToList();
 
     private ProviderDescriptor? Descriptor => selected?.Descriptor;
     private string Accept => Descriptor is { } d ? ClientImageCheck.AcceptAttribute(d.Limits) : "image/*";
@@ -81,8 +68,13 @@ public sealed partial class StudioPage
 
     protected override async Task OnInitializedAsync()
     {
+        // Before the first await: the first render (and DisposeAsync) may come before this completes.
+        script = new StudioScript(JS, Logger);
+        intake = new UploadIntake(Tasks, Logger, StateHasChanged);
+        cards = new StudioCards(Tasks, Logger, StateHasChanged);
         var user = (await AuthenticationState).User;
         userId = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
+        cards.UserId = userId;
         providers = Tasks.Providers();
         selected = providers.FirstOrDefault(p => p.IsDefault && p.IsAvailable) ?? providers.FirstOrDefault(p => p.IsAvailable);
         if (Descriptor is { } d)
@@ -91,57 +83,18 @@ public sealed partial class StudioPage
             subscription = Events.Subscribe(userId, OnTaskChangedAsync);
     }
 
-    /// <summary>
-    /// After a reload (or coming back from another page) the table shows the <see cref="RecentTasks"/> whose cards the
-    /// user did not remove, as cards that follow their tasks live like new ones. It runs after the first interactive
-    /// render, because the removed ones are known only to the browser: a card never shows up only to vanish.
-    /// </summary>
-    private async Task RestoreRecentAsync()
-    {
-        var hidden = dismissed is null ? new HashSet<Guid>() : await dismissed.LoadAsync();
-        IReadOnlyList<TaskView> candidates;
-        try
-        {
-            candidates = RecentTasks.Candidates((await Tasks.QueryAsync(userId, RecentTasks.Query)).Items, Clock.GetUtcNow());
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Logger.LogWarning(ex, "Loading the recent tasks failed");
-            return;
-        }
-        if (dismissed is not null && hidden.Count > 0)
-            await dismissed.KeepOnlyAsync(candidates.Select(v => v.Id));
-        foreach (var view in RecentTasks.Restored(candidates, hidden))
-        {
-            if (items.Any(i => i.Task?.Id == view.Id))
-                continue;
-            var item = UploadItem.FromTask(view);
-            items.Add(item);
-            // A change that arrived while the page was loading: apply it, and load the results if it ended the task.
-            if (latest.TryGetValue(view.Id, out var change) && item.Apply(change) && change.State.IsFinal())
-                await RefreshAsync(item);
-        }
-    }
-
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (!firstRender)
             return;
-        try
-        {
-            module = await JS.InvokeAsync<IJSObjectReference>("import", "./js/studio.js");
-            if (module is not null && fileInput?.Element is { } input)
-                dropHandle = await module.InvokeAsync<IJSObjectReference>("attachDropZone", workArea, input);
-        }
-        catch (JSDisconnectedException)
-        {
+        if (!await script.AttachAsync(workArea, fileInput?.Element))
             return;
-        }
         if (userId.Length > 0)
         {
-            if (module is not null)
-                dismissed = new DismissedTasks(module, userId, Logger);
-            await RestoreRecentAsync();
+            dismissed = script.Dismissed(userId);
+            // Only after the first interactive render, because the removed cards are known only to the browser:
+            // a card never shows up only to vanish.
+            await cards.RestoreAsync(dismissed, Clock.GetUtcNow());
         }
         restored = true;
         StateHasChanged();
@@ -184,20 +137,7 @@ public sealed partial class StudioPage
         {
             // Every file of this batch has been read (or given up): studio.js may now hand over the next one,
             // which makes these IBrowserFiles unreadable.
-            await ReadyForNextBatchAsync();
-        }
-    }
-
-    private async Task ReadyForNextBatchAsync()
-    {
-        if (dropHandle is null)
-            return;
-        try
-        {
-            await dropHandle.InvokeVoidAsync("next");
-        }
-        catch (JSDisconnectedException)
-        {
+            await script.ReadyForNextBatchAsync();
         }
     }
 
@@ -206,10 +146,8 @@ public sealed partial class StudioPage
         notice = null;
         if (Descriptor is not { } provider)
             return;
-        var files = e.FileCount > MaxFilesPerDrop ? e.GetMultipleFiles(e.FileCount).Take(MaxFilesPerDrop).ToList() : e.GetMultipleFiles(MaxFilesPerDrop).ToList();
-        if (e.FileCount > MaxFilesPerDrop)
-            notice = $"Only the first {MaxFilesPerDrop} of {e.FileCount} files were taken; add the rest in another drop.";
-        var facts = await InspectAsync(fileInput?.Element, files.Count);
+        (var files, notice) = UploadIntake.Take(e);
+        var facts = await script.InspectAsync(fileInput?.Element, files.Count);
 
         if (settings.Operation == ProviderOperation.SegmentByPoints)
         {
@@ -217,90 +155,16 @@ public sealed partial class StudioPage
             return;
         }
 
-        var batch = files.Select((file, i) => (File: file, Facts: facts?[i], Item: new UploadItem
-        {
-            FileName = file.Name,
-            Size = file.Size,
-            Width = facts?[i].Width ?? 0,
-            Height = facts?[i].Height ?? 0,
-            PreviewUrl = facts?[i].PreviewUrl,
-        })).ToList();
-        items.InsertRange(0, batch.Select(b => b.Item));
-        foreach (var (_, f, item) in batch)
-        {
-            if (f is not null && ClientImageCheck.Problem(f, provider) is { } problem)
-                item.Reject(problem);
-        }
+        var batch = UploadIntake.Cards(files, facts, provider);
+        cards.Add(batch.Select(b => b.Item));
         StateHasChanged();
 
         // Read and submit one after another: the first task is already running while the next file uploads.
-        foreach (var (file, _, item) in batch.Where(b => b.Item.Phase == UploadPhase.Checking))
+        foreach (var (file, item) in batch.Where(b => b.Item.Phase == UploadPhase.Checking))
         {
-            var image = await ReadAsync(file, item, provider);
+            var image = await intake.ReadAsync(file, item, provider);
             if (image is not null)
                 await SubmitAsync(item, image, settings.ToJobOptions());
-        }
-    }
-
-    private async Task<ClientImageFacts[]?> InspectAsync(ElementReference? input, int expected)
-    {
-        if (module is null || input is null)
-            return null;
-        try
-        {
-            var facts = await module.InvokeAsync<ClientImageFacts[]>("inspect", input.Value);
-            foreach (var url in facts.Select(f => f.PreviewUrl).OfType<string>())
-                blobUrls.Add(url);
-            return facts.Length == expected ? facts : null; // the input changed meanwhile: let the server judge
-        }
-        catch (Exception ex) when (ex is JSException or TaskCanceledException)
-        {
-            Logger.LogDebug(ex, "Inspecting the chosen files in the browser failed; the server checks them.");
-            return null;
-        }
-    }
-
-    private async Task<IncomingImage?> ReadAsync(IBrowserFile file, UploadItem item, ProviderDescriptor provider)
-    {
-        item.StartReading();
-        StateHasChanged();
-        var max = ClientImageCheck.MaxBytes(provider.Limits);
-        if (file.Size > max)
-        {
-            item.Reject($"The file is {TaskText.Bytes(file.Size)}; the limit is {TaskText.Bytes(max)}.");
-            return null;
-        }
-        try
-        {
-            var bytes = new byte[file.Size];
-            await using var stream = file.OpenReadStream(maxAllowedSize: max);
-            var read = 0;
-            var lastShown = 0.0;
-            while (read < bytes.Length)
-            {
-                var n = await stream.ReadAsync(bytes.AsMemory(read));
-                if (n == 0)
-                    break;
-                read += n;
-                item.ReadProgress = (double)read / bytes.Length;
-                if (item.ReadProgress - lastShown >= 0.1)
-                {
-                    lastShown = item.ReadProgress;
-                    StateHasChanged();
-                }
-            }
-            if (read != bytes.Length)
-            {
-                item.Reject("The file could not be read completely. Drop it again.");
-                return null;
-            }
-            return new IncomingImage(file.Name, string.IsNullOrEmpty(file.ContentType) ? null : file.ContentType, bytes);
-        }
-        catch (Exception ex) when (ex is IOException or JSException or InvalidOperationException)
-        {
-            Logger.LogInformation(ex, "Reading {File} from the browser failed", file.Name);
-            item.Reject("The file could not be read from your browser. Drop it again.");
-            return null;
         }
     }
 
@@ -316,23 +180,8 @@ public sealed partial class StudioPage
             item.Reject(problem, image);
             return;
         }
-        try
-        {
-            var bg = settings.UsesBackgroundImage ? background : null;
-            var view = await Tasks.SubmitAsync(userId, new NewTaskRequest(provider.Id, settings.Operation, options, image, bg));
-            item.Attach(view);
-            await CatchUpAsync(item);
-        }
-        catch (TaskRejectedException ex)
-        {
-            item.Reject(ex.Message, image);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Logger.LogError(ex, "Submitting {File} failed", image.FileName);
-            item.Reject("Something went wrong while sending this image. Try again in a moment.", image);
-        }
-        StateHasChanged();
+        var bg = settings.UsesBackgroundImage ? background : null;
+        await cards.SubmitAsync(item, new NewTaskRequest(provider.Id, settings.Operation, options, image, bg));
     }
 
     // ---- by URL ----
@@ -344,45 +193,18 @@ public sealed partial class StudioPage
             return;
         imageUrl = null;
         notice = null;
-        var item = new UploadItem { FileName = NameFromUrl(url) };
-        item.StartReading();
-        items.Insert(0, item);
+        var item = UploadIntake.Card(url);
+        cards.Add(item);
         StateHasChanged();
-        IncomingImage image;
-        try
-        {
-            image = await Tasks.FetchImageAsync(url);
-        }
-        catch (TaskRejectedException ex)
-        {
-            item.Reject(ex.Message);
+        if (await intake.FetchAsync(url, item) is not { } image)
             return;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Logger.LogWarning(ex, "Fetching an image URL failed");
-            item.Reject("The image could not be fetched from that address.");
-            return;
-        }
-        item.Size = image.Bytes.LongLength;
-        item.ReadProgress = 1;
         if (settings.Operation == ProviderOperation.SegmentByPoints)
         {
-            items.Remove(item);
-            SetPointImage(item, image, $"data:{image.ContentType ?? "image/png"};base64,{Convert.ToBase64String(image.Bytes)}");
+            cards.Remove(item);
+            points.Set(item, image, $"data:{image.ContentType ?? "image/png"};base64,{Convert.ToBase64String(image.Bytes)}");
             return;
         }
         await SubmitAsync(item, image, settings.ToJobOptions());
-    }
-
-    private static string NameFromUrl(string url)
-    {
-        if (Uri.TryCreate(url, UriKind.Absolute, out var uri))
-        {
-            var last = Uri.UnescapeDataString(uri.Segments.LastOrDefault() ?? "").Trim('/');
-            return last.Length > 0 ? last : uri.Host;
-        }
-        return url.Length > 60 ? url[..60] + "…" : url;
     }
 
     // ---- points ----
@@ -404,53 +226,25 @@ public sealed partial class StudioPage
             return;
         }
         var item = new UploadItem { FileName = file.Name, Size = file.Size, Width = f.Width, Height = f.Height, PreviewUrl = f.PreviewUrl };
-        var image = await ReadAsync(file, item, provider);
+        var image = await intake.ReadAsync(file, item, provider);
         if (image is null)
         {
             notice = $"{file.Name}: {item.Error}";
             return;
         }
-        SetPointImage(item, image, f.PreviewUrl);
+        points.Set(item, image, f.PreviewUrl);
     }
 
-    private void SetPointImage(UploadItem item, IncomingImage image, string previewUrl)
-    {
-        item.PreviewUrl = previewUrl;
-        pointImage = item;
-        pointBytes = image;
-        positivePoints = [];
-        negativePoints = [];
-    }
+    private void ClearPointImage() => points.Clear();
 
-    private void ClearPointImage()
-    {
-        pointImage = null;
-        pointBytes = null;
-        positivePoints = [];
-        negativePoints = [];
-    }
-
-    private void OnPointsChanged((IReadOnlyList<NormalizedPoint> Positive, IReadOnlyList<NormalizedPoint> Negative) points)
-    {
-        positivePoints = points.Positive;
-        negativePoints = points.Negative;
-    }
+    private void OnPointsChanged((IReadOnlyList<NormalizedPoint> Positive, IReadOnlyList<NormalizedPoint> Negative) placed) => points.Place(placed);
 
     private async Task SubmitPointsAsync()
     {
-        if (pointImage is null || pointBytes is null || positivePoints.Count == 0)
+        if (points.NewCard() is not { } attempt)
             return;
-        // A new card each time: the user can refine the points and compare the attempts.
-        var item = new UploadItem
-        {
-            FileName = pointImage.FileName,
-            Size = pointImage.Size,
-            Width = pointImage.Width,
-            Height = pointImage.Height,
-            PreviewUrl = pointImage.PreviewUrl is { } u && u.StartsWith("blob:", StringComparison.Ordinal) ? u : null,
-        };
-        items.Insert(0, item);
-        await SubmitAsync(item, pointBytes, settings.ToJobOptions(positivePoints, negativePoints));
+        cards.Add(attempt.Card);
+        await SubmitAsync(attempt.Card, attempt.Image, settings.ToJobOptions(points.Positive, points.Negative));
     }
 
     // ---- background image ----
@@ -461,14 +255,14 @@ public sealed partial class StudioPage
         if (Descriptor is not { } provider)
             return;
         var file = e.File;
-        var facts = await InspectAsync(backgroundInput?.Element, 1);
+        var facts = await script.InspectAsync(backgroundInput?.Element, 1);
         if (facts?[0] is { } f && ClientImageCheck.Problem(f, provider) is { } problem)
         {
             backgroundError = problem;
             return;
         }
         var probe = new UploadItem { FileName = file.Name };
-        var image = await ReadAsync(file, probe, provider);
+        var image = await intake.ReadAsync(file, probe, provider);
         if (image is null)
         {
             backgroundError = probe.Error;
@@ -482,114 +276,35 @@ public sealed partial class StudioPage
 
     private Task OnTaskChangedAsync(TaskChanged change) => InvokeAsync(async () =>
     {
-        if (!latest.TryGetValue(change.TaskId, out var known) || known.At <= change.At)
-            latest[change.TaskId] = change;
-        var item = items.FirstOrDefault(i => i.Task?.Id == change.TaskId);
-        if (item is null || !item.Apply(change))
-            return;
-        if (change.State.IsFinal())
-            await RefreshAsync(item);
-        StateHasChanged();
+        if (await cards.ApplyAsync(change))
+            StateHasChanged();
     });
-
-    /// <summary>Applies a change that arrived before the submission returned, then loads results if it is already over.</summary>
-    private async Task CatchUpAsync(UploadItem item)
-    {
-        if (item.Task is { } task && latest.TryGetValue(task.Id, out var change))
-            item.Apply(change);
-        if (item.State?.IsFinal() == true)
-            await RefreshAsync(item);
-    }
-
-    private async Task RefreshAsync(UploadItem item)
-    {
-        if (item.Task is not { } task)
-            return;
-        try
-        {
-            if (await Tasks.GetAsync(userId, task.Id) is { } view)
-                item.Attach(view);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Logger.LogWarning(ex, "Loading task {TaskId} failed", task.Id);
-        }
-        if (item.Succeeded && (viewed is null || !viewed.Succeeded))
-            viewed = item;
-    }
 
     // ---- card actions ----
 
-    private void Show(UploadItem item)
-    {
-        if (item.Succeeded)
-            viewed = item;
-    }
+    private void Show(UploadItem item) => cards.Show(item);
 
     private async Task RetryAsync(UploadItem item)
     {
         if (item.Phase == UploadPhase.Rejected && item.Retained is { } image)
         {
             item.StartReading();
-            await SubmitAsync(item, image, settings.ToJobOptions(positivePoints, negativePoints));
+            await SubmitAsync(item, image, settings.ToJobOptions(points.Positive, points.Negative));
             return;
         }
-        if (item.Task is not { } task)
-            return;
-        try
-        {
-            if (await Tasks.RetryAsync(userId, task.Id) is { } view)
-            {
-                item.Attach(view);
-                await CatchUpAsync(item);
-            }
-        }
-        catch (TaskRejectedException ex)
-        {
-            item.Reject(ex.Message);
-        }
+        await cards.RetryAsync(item);
     }
 
-    private async Task CancelAsync(UploadItem item)
-    {
-        if (item.Task is { } task)
-            await Tasks.CancelAsync(userId, task.Id);
-    }
+    private Task CancelAsync(UploadItem item) => cards.CancelAsync(item);
 
-    private Task DismissAsync(UploadItem item) => RemoveCardsAsync([item]);
+    private Task DismissAsync(UploadItem item) => cards.RemoveAsync([item], dismissed);
 
-    private Task ClearFinishedAsync() => RemoveCardsAsync(items.Where(i => !i.IsRunning).ToList());
-
-    /// <summary>Takes cards off the table for good: a reload does not bring their tasks back (they stay in History).</summary>
-    private async Task RemoveCardsAsync(IReadOnlyList<UploadItem> removed)
-    {
-        items.RemoveAll(removed.Contains);
-        if (viewed is not null && !items.Contains(viewed))
-            viewed = items.FirstOrDefault(i => i.Succeeded);
-        var ids = removed.Select(i => i.Task?.Id).OfType<Guid>().ToList();
-        if (dismissed is not null && ids.Count > 0)
-            await dismissed.AddAsync(ids);
-    }
+    private Task ClearFinishedAsync() => cards.RemoveAsync(cards.Items.Where(i => !i.IsRunning).ToList(), dismissed);
 
     public async ValueTask DisposeAsync()
     {
         subscription?.Dispose();
-        try
-        {
-            if (dropHandle is not null)
-            {
-                await dropHandle.InvokeVoidAsync("dispose");
-                await dropHandle.DisposeAsync();
-            }
-            if (module is not null)
-            {
-                if (blobUrls.Count > 0)
-                    await module.InvokeVoidAsync("revoke", blobUrls);
-                await module.DisposeAsync();
-            }
-        }
-        catch (JSDisconnectedException)
-        {
-        }
+        if (script is not null)
+            await script.DisposeAsync();
     }
 }

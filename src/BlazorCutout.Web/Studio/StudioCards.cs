@@ -1,0 +1,150 @@
+using BlazorCutout.Web.Tasks;
+using BlazorCutout.Web.Tasks.Storage;
+
+namespace BlazorCutout.Web.Studio;
+
+/// <summary>
+/// The cards on the Studio's table, newest first, and the one whose result is shown: each card follows its task live
+/// (<see cref="ITaskEvents"/>), and asks the task service on its behalf (submit, retry, cancel, reload).
+/// </summary>
+/// <param name="changed">Re-renders the page once a submission has an answer.</param>
+public sealed class StudioCards(ITaskService tasks, ILogger logger, Action changed)
+{
+    private readonly List<UploadItem> items = [];
+    private readonly Dictionary<Guid, TaskChanged> latest = [];
+
+    /// <summary>Whose tasks these are: set once the page knows the signed-in user.</summary>
+    public string UserId { get; set; } = "";
+
+    public IReadOnlyList<UploadItem> Items => items;
+
+    public UploadItem? Viewed { get; private set; }
+
+    /// <summary>The finished cards' tasks for "Download all": newest first, as many as one archive takes.</summary>
+    public IReadOnlyList<TaskView> Finished => items.Where(i => i.Succeeded).Select(i => i.Task!).Take(AssetArchive.MaxTasks).ToList();
+
+    public void Add(UploadItem item) => items.Insert(0, item);
+
+    public void Add(IEnumerable<UploadItem> batch) => items.InsertRange(0, batch);
+
+    public void Remove(UploadItem item) => items.Remove(item);
+
+    public void Show(UploadItem item)
+    {
+        if (item.Succeeded)
+            Viewed = item;
+    }
+
+    public async Task SubmitAsync(UploadItem item, NewTaskRequest request)
+    {
+        try
+        {
+            var view = await tasks.SubmitAsync(UserId, request);
+            item.Attach(view);
+            await CatchUpAsync(item);
+        }
+        catch (TaskRejectedException ex)
+        {
+            item.Reject(ex.Message, request.Source);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Submitting {File} failed", request.Source.FileName);
+            item.Reject("Something went wrong while sending this image. Try again in a moment.", request.Source);
+        }
+        changed();
+    }
+
+    /// <summary>Runs the card's task again (a card refused before any task existed is submitted afresh instead).</summary>
+    public async Task RetryAsync(UploadItem item)
+    {
+        if (item.Task is not { } task)
+            return;
+        try
+        {
+            if (await tasks.RetryAsync(UserId, task.Id) is { } view)
+            {
+                item.Attach(view);
+                await CatchUpAsync(item);
+            }
+        }
+        catch (TaskRejectedException ex)
+        {
+            item.Reject(ex.Message);
+        }
+    }
+
+    public async Task CancelAsync(UploadItem item)
+    {
+        if (item.Task is { } task)
+            await tasks.CancelAsync(UserId, task.Id);
+    }
+
+    /// <summary>Applies a live change to its card; true when the card changed (and needs a render).</summary>
+    public async Task<bool> ApplyAsync(TaskChanged change)
+    {
+        if (!latest.TryGetValue(change.TaskId, out var known) || known.At <= change.At)
+            latest[change.TaskId] = change;
+        var item = items.FirstOrDefault(i => i.Task?.Id == change.TaskId);
+        if (item is null || !item.Apply(change))
+            return false;
+        if (change.State.IsFinal())
+            await RefreshAsync(item);
+        return true;
+    }
+
+    /// <summary>
+    /// After a reload (or coming back from another page) the table shows the <see cref="RecentTasks"/> whose cards the
+    /// user did not remove, as cards that follow their tasks live like new ones.
+    /// </summary>
+    public async Task RestoreAsync(DismissedTasks? dismissed, DateTimeOffset now)
+    {
+        foreach (var view in await RecentTasks.LoadAsync(tasks, UserId, dismissed, now, logger))
+        {
+            if (items.Any(i => i.Task?.Id == view.Id))
+                continue;
+            var item = UploadItem.FromTask(view);
+            items.Add(item);
+            // A change that arrived while the page was loading: apply it, and load the results if it ended the task.
+            if (latest.TryGetValue(view.Id, out var change) && item.Apply(change) && change.State.IsFinal())
+                await RefreshAsync(item);
+        }
+    }
+
+    /// <summary>Takes cards off the table for good: a reload does not bring their tasks back (they stay in History).</summary>
+    public async Task RemoveAsync(IReadOnlyList<UploadItem> removed, DismissedTasks? dismissed)
+    {
+        items.RemoveAll(removed.Contains);
+        if (Viewed is not null && !items.Contains(Viewed))
+            Viewed = items.FirstOrDefault(i => i.Succeeded);
+        var ids = removed.Select(i => i.Task?.Id).OfType<Guid>().ToList();
+        if (dismissed is not null && ids.Count > 0)
+            await dismissed.AddAsync(ids);
+    }
+
+    /// <summary>Applies a change that arrived before the submission returned, then loads results if it is already over.</summary>
+    private async Task CatchUpAsync(UploadItem item)
+    {
+        if (item.Task is { } task && latest.TryGetValue(task.Id, out var change))
+            item.Apply(change);
+        if (item.State?.IsFinal() == true)
+            await RefreshAsync(item);
+    }
+
+    private async Task RefreshAsync(UploadItem item)
+    {
+        if (item.Task is not { } task)
+            return;
+        try
+        {
+            if (await tasks.GetAsync(UserId, task.Id) is { } view)
+                item.Attach(view);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Loading task {TaskId} failed", task.Id);
+        }
+        if (item.Succeeded && (Viewed is null || !Viewed.Succeeded))
+            Viewed = item;
+    }
+}

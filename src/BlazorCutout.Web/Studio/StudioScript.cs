@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+
+namespace BlazorCutout.Web.Studio;
+
+/// <summary>
+/// The Studio's side of studio.js: the drop zone that queues picked, dropped and pasted files into the file input one
+/// batch at a time, the in-browser inspection of chosen files, and the blob: previews it hands out (revoked on dispose).
+/// </summary>
+public sealed class StudioScript(IJSRuntime js, ILogger logger) : IAsyncDisposable
+{
+    private readonly List<string> blobUrls = [];
+    private IJSObjectReference? module;
+    private IJSObjectReference? dropHandle;
+
+    /// <summary>Loads studio.js and wires the drop zone; false when the circuit is gone.</summary>
+    public async Task<bool> AttachAsync(ElementReference workArea, ElementReference? fileInput)
+    {
+        try
+        {
+            module = await js.InvokeAsync<IJSObjectReference>("import", "./js/studio.js");
+            if (module is not null && fileInput is { } input)
+                dropHandle = await module.InvokeAsync<IJSObjectReference>("attachDropZone", workArea, input);
+            return true;
+        }
+        catch (JSDisconnectedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The user's removed cards, kept by studio.js; none when it could not be loaded.</summary>
+    public DismissedTasks? Dismissed(string userId) => module is null ? null : new DismissedTasks(module, userId, logger);
+
+    public async Task<ClientImageFacts[]?> InspectAsync(ElementReference? input, int expected)
+    {
+        if (module is null || input is null)
+            return null;
+        try
+        {
+            var facts = await module.InvokeAsync<ClientImageFacts[]>("inspect", input.Value);
+            foreach (var url in facts.Select(f => f.PreviewUrl).OfType<string>())
+                blobUrls.Add(url);
+            return facts.Length == expected ? facts : null; // the input changed meanwhile: let the server judge
+        }
+        catch (Exception ex) when (ex is JSException or TaskCanceledException)
+        {
+            logger.LogDebug(ex, "Inspecting the chosen files in the browser failed; the server checks them.");
+            return null;
+        }
+    }
+
+    /// <summary>Lets studio.js hand over the next queued batch, which makes the current IBrowserFiles unreadable.</summary>
+    public async Task ReadyForNextBatchAsync()
+    {
+        if (dropHandle is null)
+            return;
+        try
+        {
+            await dropHandle.InvokeVoidAsync("next");
+        }
+        catch (JSDisconnectedException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (dropHandle is not null)
+            {
+                await dropHandle.InvokeVoidAsync("dispose");
+                await dropHandle.DisposeAsync();
+            }
+            if (module is not null)
+            {
+                if (blobUrls.Count > 0)
+                    await module.InvokeVoidAsync("revoke", blobUrls);
+                await module.DisposeAsync();
+            }
+        }
+        catch (JSDisconnectedException)
+        {
+        }
+    }
+}
