@@ -51,10 +51,10 @@ public sealed partial class ProvidersJourneyTests
         await view.GetByTestId("result-thumb").Nth(1).ClickAsync();
         await Expect(view.GetByTestId("result-choice").Nth(1)).ToHaveAttributeAsync("data-shown", "true");
         await Expect(after).Not.ToHaveAttributeAsync("src", first!);
-        await WaitLoadedAsync(after);
+        await BrowserFixture.WaitLoadedAsync(after);
         await Expect(view.GetByTestId("download-result")).ToContainTextAsync("Image 2");
         for (var i = 0; i < 2; i++)
-            await WaitLoadedAsync(view.GetByTestId("result-thumb").Nth(i).Locator("img"));
+            await BrowserFixture.WaitLoadedAsync(view.GetByTestId("result-thumb").Nth(i).Locator("img"));
         await page.SetViewportSizeAsync(1280, 1500); // the Studio scrolls inside its layout: a tall window shows settings, card and result at once
         await BrowserFixture.ScreenshotAsync(page, "providers-5-studio-new-backgrounds");
 
@@ -63,13 +63,7 @@ public sealed partial class ProvidersJourneyTests
         for (var i = 0; i < 2; i++)
         {
             var download = await page.RunAndWaitForDownloadAsync(() => view.GetByTestId("result-download").Nth(i).ClickAsync());
-            var saved = Path.Combine(Path.GetTempPath(), $"background-{Guid.NewGuid():N}");
-            await download.SaveAsAsync(saved);
-            var head = new byte[8];
-            await using (var file = File.OpenRead(saved))
-                Assert.Equal(8, await file.ReadAsync(head));
-            File.Delete(saved);
-            Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, head);
+            Assert.Equal(Downloads.PngSignature, (await Downloads.ReadAsync(download))[..8]);
             names.Add(download.SuggestedFilename);
         }
         Assert.Equal(["chelsea-cutout-1.png", "chelsea-cutout-2.png"], names);
@@ -105,7 +99,7 @@ public sealed partial class ProvidersJourneyTests
         var view = page.GetByTestId("result-view");
         await Expect(view.GetByTestId("result-note")).ToContainTextAsync(note);
         await Expect(view.GetByTestId("result-thumb")).ToHaveCountAsync(2);
-        await WaitLoadedAsync(view.GetByTestId("result-thumb").Nth(1).Locator("img"));
+        await BrowserFixture.WaitLoadedAsync(view.GetByTestId("result-thumb").Nth(1).Locator("img"));
         await page.SetViewportSizeAsync(1280, 1500);
         await BrowserFixture.ScreenshotAsync(page, "providers-6-studio-short-batch");
         await page.Context.CloseAsync();

@@ -49,7 +49,7 @@ public sealed partial class ProvidersJourneyTests(ProvidersFixture fixture) : IC
         await BrowserFixture.WaitUntilInteractiveAsync(page);
         await Expect(page.Locator("[data-testid=history-state][data-state=succeeded]")).ToHaveCountAsync(5);
         for (var i = 0; i < 5; i++)
-            await WaitLoadedAsync(page.GetByTestId("history-thumb").Nth(i));
+            await BrowserFixture.WaitLoadedAsync(page.GetByTestId("history-thumb").Nth(i));
         await ExpectRowAsync(page, "HitPaw", "20 coins", estimated: false);
         await ExpectRowAsync(page, "PicWish", "1 credit", estimated: true);
         await ExpectRowAsync(page, "gpt.ge", "1 credit", estimated: true);
@@ -130,7 +130,7 @@ public sealed partial class ProvidersJourneyTests(ProvidersFixture fixture) : IC
         var folder = Path.Combine(Path.GetTempPath(), "blazorcutout-e2e-photos", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var copy = Path.Combine(folder, Photo);
-        File.Copy(TestImage(Photo), copy);
+        File.Copy(RepoPaths.TestImage(Photo), copy);
         await page.Locator("input#studio-files").SetInputFilesAsync(copy);
     }
 
@@ -160,7 +160,7 @@ public sealed partial class ProvidersJourneyTests(ProvidersFixture fixture) : IC
             }
             await Task.Delay(200);
         }
-        await WaitLoadedAsync(page.GetByTestId("result-view").GetByTestId("viewer-after"));
+        await BrowserFixture.WaitLoadedAsync(page.GetByTestId("result-view").GetByTestId("viewer-after"));
     }
 
     private static string Tail(string text) => string.Join("\n", text.Split('\n').TakeLast(60));
@@ -181,21 +181,5 @@ public sealed partial class ProvidersJourneyTests(ProvidersFixture fixture) : IC
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Studio" })).ToBeVisibleAsync();
         await BrowserFixture.WaitUntilInteractiveAsync(page);
         await page.Locator("[data-drop-ready=true]").WaitForAsync();
-    }
-
-    private static async Task WaitLoadedAsync(ILocator image) =>
-        await image.EvaluateAsync("""
-            img => new Promise((resolve, reject) => {
-                const check = () => img.complete ? (img.naturalWidth > 0 ? resolve(true) : reject(new Error('image failed: ' + img.src))) : setTimeout(check, 50);
-                check();
-            })
-            """);
-
-    private static string TestImage(string name)
-    {
-        var path = Path.Combine(RepoPaths.Root, "data", "test-images", name);
-        if (!File.Exists(path))
-            throw new FileNotFoundException("Run scripts/test-images.sh first (it fetches the engine tests' photos).", path);
-        return path;
     }
 }

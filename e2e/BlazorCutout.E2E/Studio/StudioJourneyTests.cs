@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using BlazorCutout.E2E.Support;
@@ -45,7 +44,7 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
     [Fact]
     public async Task A_new_user_cuts_out_three_photos_at_once_downloads_one_and_finds_them_in_History()
     {
-        var photos = Photos.Select(TestImage).ToArray();
+        var photos = Photos.Select(RepoPaths.TestImage).ToArray();
         var consoleErrors = new List<string>();
         var page = await fixture.NewPageAsync(consoleErrors, timezoneId: "Asia/Tokyo"); // not the server's zone: History shows the browser's
         await RegisterAsync(page);
@@ -75,14 +74,14 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
         {
             var thumb = page.Locator($"[data-testid=upload-card][data-file='{name}'] [data-testid=card-thumb]");
             await Expect(thumb).ToHaveAttributeAsync("src", new Regex("/assets/"));
-            await WaitLoadedAsync(thumb);
+            await BrowserFixture.WaitLoadedAsync(thumb);
         }
 
         // The before/after view of the first finished one, over the checkerboard.
         var view = page.GetByTestId("result-view");
         await Expect(view).ToBeVisibleAsync();
-        await WaitLoadedAsync(view.GetByTestId("viewer-after"));
-        await WaitLoadedAsync(view.GetByTestId("viewer-before"));
+        await BrowserFixture.WaitLoadedAsync(view.GetByTestId("viewer-after"));
+        await BrowserFixture.WaitLoadedAsync(view.GetByTestId("viewer-before"));
         await page.SetViewportSizeAsync(1280, 1500); // the layout scrolls inside its body: a taller window shows it all
         await BrowserFixture.ScreenshotAsync(page, "studio-1-three-results");
 
@@ -100,19 +99,13 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
         await view.GetByTestId("mask-toggle").ClickAsync();
         await Expect(view.GetByTestId("viewer-after")).Not.ToHaveAttributeAsync("src", cutoutSrc!);
         await Expect(view.GetByTestId("viewer-after")).ToHaveAttributeAsync("alt", "Mask");
-        await WaitLoadedAsync(view.GetByTestId("viewer-after"));
+        await BrowserFixture.WaitLoadedAsync(view.GetByTestId("viewer-after"));
         await view.Locator(".ba-stage").ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.Screenshots, "studio-3-mask.png") });
         await view.GetByTestId("mask-toggle").ClickAsync();
 
         // Download the cut-out: a real PNG.
         var download = await page.RunAndWaitForDownloadAsync(() => view.GetByTestId("download-result").ClickAsync());
-        var saved = Path.Combine(Path.GetTempPath(), $"cutout-{Guid.NewGuid():N}.png");
-        await download.SaveAsAsync(saved);
-        var head = new byte[8];
-        await using (var file = File.OpenRead(saved))
-            Assert.Equal(8, await file.ReadAsync(head));
-        File.Delete(saved);
-        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, head);
+        Assert.Equal(Downloads.PngSignature, (await Downloads.ReadAsync(download))[..8]);
         Assert.EndsWith(".png", download.SuggestedFilename);
 
         // Reload: the Studio shows the three finished tasks again, as cards with their cut-outs…
@@ -124,7 +117,7 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
             var card = page.Locator($"[data-testid=upload-card][data-file='{name}']");
             await Expect(card).ToHaveAttributeAsync("data-state", "succeeded");
             await Expect(card.GetByTestId("card-thumb")).ToHaveAttributeAsync("src", new Regex("/assets/"));
-            await WaitLoadedAsync(card.GetByTestId("card-thumb"));
+            await BrowserFixture.WaitLoadedAsync(card.GetByTestId("card-thumb"));
         }
         await BrowserFixture.ScreenshotAsync(page, "studio-6-after-reload");
 
@@ -137,7 +130,7 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
         foreach (var name in Photos)
             await Expect(page.GetByTestId("history-grid")).ToContainTextAsync(name);
         for (var i = 0; i < 3; i++)
-            await WaitLoadedAsync(page.GetByTestId("history-thumb").Nth(i));
+            await BrowserFixture.WaitLoadedAsync(page.GetByTestId("history-thumb").Nth(i));
         await Expect(page.GetByRole(AriaRole.Columnheader, new() { Name = "Created", Exact = true })).ToBeVisibleAsync();
         var created = page.GetByTestId("history-created").First;
         await Expect(created).ToHaveAttributeAsync("datetime", new Regex(@"\+09:00$"));
@@ -156,7 +149,7 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
         await page.GetByTestId("history-view").First.ClickAsync();
         var dialog = page.Locator(".rz-dialog");
         await Expect(dialog.GetByTestId("result-view")).ToBeVisibleAsync();
-        await WaitLoadedAsync(dialog.GetByTestId("viewer-after"));
+        await BrowserFixture.WaitLoadedAsync(dialog.GetByTestId("viewer-after"));
         await BrowserFixture.ScreenshotAsync(page, "history-2-view-dialog");
         await page.Keyboard.PressAsync("Escape");
 
@@ -171,7 +164,7 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
         await RegisterAsync(page);
 
         // Dropped, through the page's drop handling (studio.js), not the input: a fake PNG and a real one.
-        var real = Convert.ToBase64String(await File.ReadAllBytesAsync(TestImage("rocket.jpg")));
+        var real = Convert.ToBase64String(await File.ReadAllBytesAsync(RepoPaths.TestImage("rocket.jpg")));
         await page.GetByTestId("drop-zone").EvaluateAsync("""
             (zone, real) => {
                 const bytes = Uint8Array.from(atob(real), c => c.charCodeAt(0));
@@ -196,7 +189,7 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
     {
         var page = await fixture.NewPageAsync();
         await RegisterAsync(page);
-        var photo = async (string name) => Convert.ToBase64String(await File.ReadAllBytesAsync(TestImage(name)));
+        var photo = async (string name) => Convert.ToBase64String(await File.ReadAllBytesAsync(RepoPaths.TestImage(name)));
 
         // A drop of two files and a paste of a third in the same instant: the second batch reaches the input before
         // .NET has read a byte of the first, the moment that used to kill the first batch's files.
@@ -213,7 +206,7 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
             }
             """, new[] { new[] { "rocket.jpg", await photo("rocket.jpg") }, ["chelsea.png", await photo("chelsea.png")], ["coffee.png", await photo("coffee.png")] });
         // And a pick through the input, without waiting for anything.
-        await page.Locator("input#studio-files").SetInputFilesAsync(TestImage("astronaut.png"));
+        await page.Locator("input#studio-files").SetInputFilesAsync(RepoPaths.TestImage("astronaut.png"));
 
         string[] names = ["rocket.jpg", "chelsea.png", "coffee.png", "astronaut.png"];
         foreach (var name in names)
@@ -234,7 +227,7 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
     {
         var page = await fixture.NewPageAsync();
         await RegisterAsync(page);
-        await page.Locator("input#studio-files").SetInputFilesAsync([TestImage("rocket.jpg"), TestImage("chelsea.png")]);
+        await page.Locator("input#studio-files").SetInputFilesAsync([RepoPaths.TestImage("rocket.jpg"), RepoPaths.TestImage("chelsea.png")]);
         foreach (var name in new[] { "rocket.jpg", "chelsea.png" })
             await Expect(page.Locator($"[data-testid=upload-card][data-file='{name}']")).ToHaveAttributeAsync("data-state", "succeeded", new() { Timeout = 30_000 });
 
@@ -263,7 +256,7 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
     {
         var page = await fixture.NewPageAsync();
         await RegisterAsync(page);
-        await page.Locator("input#studio-files").SetInputFilesAsync([TestImage("rocket.jpg"), TestImage("chelsea.png")]);
+        await page.Locator("input#studio-files").SetInputFilesAsync([RepoPaths.TestImage("rocket.jpg"), RepoPaths.TestImage("chelsea.png")]);
         foreach (var name in new[] { "rocket.jpg", "chelsea.png" })
             await Expect(page.Locator($"[data-testid=upload-card][data-file='{name}']")).ToHaveAttributeAsync("data-state", "succeeded", new() { Timeout = 30_000 });
 
@@ -271,7 +264,7 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
         await Expect(downloadAll).ToContainTextAsync("Download all (2)");
         var zipped = await DownloadZipAsync(page, downloadAll);
         Assert.Equal(["chelsea-cutout.png", "rocket-cutout.png"], zipped.Keys.Order());
-        Assert.All(zipped.Values, bytes => Assert.Equal(PngSignature, bytes[..8]));
+        Assert.All(zipped.Values, bytes => Assert.Equal(Downloads.PngSignature, bytes[..8]));
 
         // History: both rows selected with the header box, downloaded together, then deleted together.
         await page.GetByRole(AriaRole.Link, new() { Name = "History" }).ClickAsync();
@@ -288,32 +281,12 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
         await page.Context.CloseAsync();
     }
 
-    private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
-
     /// <summary>Clicks a ZIP link and returns the archive's entries (name → bytes), read with System.IO.Compression.</summary>
     private static async Task<Dictionary<string, byte[]>> DownloadZipAsync(IPage page, ILocator link)
     {
         var download = await page.RunAndWaitForDownloadAsync(() => link.ClickAsync());
         Assert.EndsWith(".zip", download.SuggestedFilename);
-        var saved = Path.Combine(Path.GetTempPath(), $"cutout-{Guid.NewGuid():N}.zip");
-        await download.SaveAsAsync(saved);
-        try
-        {
-            using var zip = ZipFile.OpenRead(saved);
-            var entries = new Dictionary<string, byte[]>();
-            foreach (var entry in zip.Entries)
-            {
-                await using var stream = entry.Open();
-                using var copy = new MemoryStream();
-                await stream.CopyToAsync(copy);
-                entries[entry.FullName] = copy.ToArray();
-            }
-            return entries;
-        }
-        finally
-        {
-            File.Delete(saved);
-        }
+        return await Downloads.ReadZipAsync(download);
     }
 
     [Fact]
@@ -324,7 +297,7 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
 
         await page.GetByTestId("mode-bar").GetByText("Segment by points").ClickAsync();
         await Expect(page.GetByTestId("drop-zone")).ToContainTextAsync("place points");
-        await page.Locator("input#studio-files").SetInputFilesAsync(TestImage("chelsea.png"));
+        await page.Locator("input#studio-files").SetInputFilesAsync(RepoPaths.TestImage("chelsea.png"));
 
         var canvas = page.GetByTestId("point-canvas");
         await Expect(canvas).ToHaveAttributeAsync("data-ready", "true");
@@ -337,7 +310,7 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
         await page.GetByTestId("submit-points").ClickAsync();
         var card = page.GetByTestId("upload-card").First;
         await Expect(card).ToHaveAttributeAsync("data-state", "succeeded", new() { Timeout = 30_000 });
-        await WaitLoadedAsync(page.GetByTestId("result-view").GetByTestId("viewer-after"));
+        await BrowserFixture.WaitLoadedAsync(page.GetByTestId("result-view").GetByTestId("viewer-after"));
         await Expect(page.GetByTestId("result-view")).ToContainTextAsync("Segment by points");
         await page.Context.CloseAsync();
     }
@@ -361,21 +334,5 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
     {
         await BrowserFixture.WaitUntilInteractiveAsync(page);
         await page.Locator("[data-restored=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-    }
-
-    private static async Task WaitLoadedAsync(ILocator image) =>
-        await image.EvaluateAsync("""
-            img => new Promise((resolve, reject) => {
-                const check = () => img.complete ? (img.naturalWidth > 0 ? resolve(true) : reject(new Error('image failed: ' + img.src))) : setTimeout(check, 50);
-                check();
-            })
-            """);
-
-    private static string TestImage(string name)
-    {
-        var path = Path.Combine(RepoPaths.Root, "data", "test-images", name);
-        if (!File.Exists(path))
-            throw new FileNotFoundException("Run scripts/test-images.sh first (it fetches the engine tests' photos).", path);
-        return path;
     }
 }

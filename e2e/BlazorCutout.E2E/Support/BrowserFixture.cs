@@ -65,6 +65,15 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepoPaths.Screenshots, name + ".png"), FullPage = true });
     }
 
+    /// <summary>Waits until an &lt;img&gt; has loaded, and fails if it could not be decoded.</summary>
+    public static async Task WaitLoadedAsync(ILocator image) =>
+        await image.EvaluateAsync("""
+            img => new Promise((resolve, reject) => {
+                const check = () => img.complete ? (img.naturalWidth > 0 ? resolve(true) : reject(new Error('image failed: ' + img.src))) : setTimeout(check, 50);
+                check();
+            })
+            """);
+
     /// <summary>Waits until the Blazor circuit is connected: clicks sent before that are lost.</summary>
     public static Task WaitUntilInteractiveAsync(IPage page) =>
         page.Locator("[data-interactive='true']").WaitForAsync();

@@ -7,6 +7,15 @@ public static class RepoPaths
 
     public static string Screenshots { get; } = Path.Combine(Root, "artifacts", "screenshots");
 
+    /// <summary>A photo from data/test-images (scripts/test-images.sh fetches them from Debian's python3-skimage).</summary>
+    public static string TestImage(string name)
+    {
+        var path = Path.Combine(Root, "data", "test-images", name);
+        if (!File.Exists(path))
+            throw new FileNotFoundException("Run scripts/test-images.sh first (it fetches the engine tests' photos).", path);
+        return path;
+    }
+
     /// <summary>Release or Debug: the web app is used as built in the same configuration as these tests.</summary>
     public static string Configuration { get; } =
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
