@@ -1,8 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using BlazorCutout.Providers;
 using BlazorCutout.Web.Infrastructure;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace BlazorCutout.Web.Tasks.Callbacks;
 
@@ -30,15 +27,14 @@ public sealed class CallbackUrls
 
     /// <summary>The callback URL of <paramref name="taskId"/>, or null without a public base URL.</summary>
     public Uri? For(Guid taskId) =>
-        BaseUrl is null ? null : new Uri($"{BaseUrl.ToString().TrimEnd('/')}{PathPrefix}{taskId:D}/{Token(taskId)}");
+        BaseUrl is null ? null : new Uri($"{BaseUrl.ToString().TrimEnd('/')}{PathPrefix}{taskId:D}/{HmacToken.Of(_key, Message(taskId))}");
 
     /// <summary>Constant-time check of a token from a request path.</summary>
     public bool Verify(Guid taskId, string? token)
     {
         if (string.IsNullOrEmpty(token) || token.Length > 128) return false;
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Token(taskId)), Encoding.ASCII.GetBytes(token));
+        return HmacToken.Matches(_key, Message(taskId), token);
     }
 
-    private string Token(Guid taskId) =>
-        WebEncoders.Base64UrlEncode(HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes($"callback:{taskId:D}")));
+    private static string Message(Guid taskId) => $"callback:{taskId:D}";
 }

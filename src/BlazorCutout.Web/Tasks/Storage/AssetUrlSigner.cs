@@ -1,9 +1,6 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using BlazorCutout.Providers;
 using BlazorCutout.Web.Infrastructure;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
 namespace BlazorCutout.Web.Tasks.Storage;
@@ -41,18 +38,15 @@ public sealed class AssetUrlSigner
         if (BaseUrl is null) throw new InvalidOperationException("No public base URL is configured (BlazorCutout:PublicBaseUrl).");
         var expires = _time.GetUtcNow().Add(lifetime ?? _options.PublicUrlLifetime).ToUnixTimeSeconds();
         var root = BaseUrl.ToString().TrimEnd('/');
-        return new Uri($"{root}{PathPrefix}{assetId:D}?exp={expires}&sig={Signature(assetId, expires)}");
+        return new Uri($"{root}{PathPrefix}{assetId:D}?exp={expires}&sig={HmacToken.Of(_key, Message(assetId, expires))}");
     }
 
     public bool Verify(Guid assetId, string? exp, string? sig)
     {
         if (exp is null || sig is null || !long.TryParse(exp, NumberStyles.None, CultureInfo.InvariantCulture, out var expires)) return false;
         if (_time.GetUtcNow().ToUnixTimeSeconds() > expires) return false;
-        var expected = Encoding.ASCII.GetBytes(Signature(assetId, expires));
-        var given = Encoding.ASCII.GetBytes(sig);
-        return CryptographicOperations.FixedTimeEquals(expected, given);
+        return HmacToken.Matches(_key, Message(assetId, expires), sig);
     }
 
-    private string Signature(Guid assetId, long expires) =>
-        WebEncoders.Base64UrlEncode(HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes($"{assetId:D}:{expires}")));
+    private static string Message(Guid assetId, long expires) => $"{assetId:D}:{expires}";
 }
