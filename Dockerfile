@@ -13,11 +13,11 @@ WORKDIR /src
 COPY . .
 # Model weights and native libraries, verified by checksum (the same script `./cutout run` calls).
 RUN bash scripts/engine-assets.sh /app/engine
-# Self-contained linux-x64 (Directory.Build.props); the top-level wwwroot and Radzen's assets land in wwwroot/.
+# Framework-dependent publish output: outside Development only it serves blazor.web.js and the components' assets.
 RUN dotnet publish src/BlazorCutout.Web -c Release -o /app/publish -nologo
 
-# ---- runtime: no .NET runtime needed (self-contained), only its native dependencies ----
-FROM mcr.microsoft.com/dotnet/runtime-deps:9.0 AS runtime
+# ---- runtime: the ASP.NET Core 10.0 runtime (LTS) ----
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app/publish ./
 COPY --from=build /app/engine ./engine

@@ -38,7 +38,7 @@ public sealed partial class EmulatorProcess : IAsyncDisposable
 
     public static async Task<EmulatorProcess> StartAsync()
     {
-        var executable = Path.Combine(RepoPaths.Root, "tests", "BlazorCutout.Emulators", "bin", RepoPaths.Configuration, "net9.0", "linux-x64", "BlazorCutout.Emulators");
+        var executable = Path.Combine(RepoPaths.Root, "tests", "BlazorCutout.Emulators", "bin", RepoPaths.Configuration, "net10.0", "BlazorCutout.Emulators");
         if (!File.Exists(executable))
             throw new FileNotFoundException($"Build the solution first ({RepoPaths.Configuration}).", executable);
         var args = new List<string>();

@@ -61,10 +61,12 @@ public sealed class AppProcess : IAsyncDisposable
 
     private static AppProcess Create(Func<string, IReadOnlyDictionary<string, string>> environmentFor)
     {
-        var projectDirectory = Path.Combine(RepoPaths.Root, "src", "BlazorCutout.Web");
-        var executable = Path.Combine(projectDirectory, "bin", RepoPaths.Configuration, "net9.0", "linux-x64", "BlazorCutout.Web");
+        // The publish output, as `./cutout run` and the Docker image use it: outside Development the build output
+        // does not serve blazor.web.js and _content/* (the development static-asset handler looks for them).
+        var projectDirectory = RepoPaths.PublishedWeb;
+        var executable = Path.Combine(projectDirectory, "BlazorCutout.Web");
         if (!File.Exists(executable))
-            throw new FileNotFoundException($"Build the solution first ({RepoPaths.Configuration}): ./cutout test does.", executable);
+            throw new FileNotFoundException("Publish the web app first: ./cutout test does (artifacts/publish/web).", executable);
 
         var baseUrl = $"http://127.0.0.1:{FreePort()}";
         var dataDirectory = Path.Combine(Path.GetTempPath(), "blazorcutout-e2e", Guid.NewGuid().ToString("N"));

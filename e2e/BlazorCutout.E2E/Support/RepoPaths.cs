@@ -5,6 +5,9 @@ public static class RepoPaths
     /// <summary>The repository root: the folder holding BlazorCutout.sln above the test binaries.</summary>
     public static string Root { get; } = FindRoot();
 
+    /// <summary>The web app's publish output (<c>./cutout test</c> publishes it after the build).</summary>
+    public static string PublishedWeb { get; } = Path.Combine(Root, "artifacts", "publish", "web");
+
     public static string Screenshots { get; } = Path.Combine(Root, "artifacts", "screenshots");
 
     /// <summary>A photo from data/test-images (scripts/test-images.sh fetches them from Debian's python3-skimage).</summary>

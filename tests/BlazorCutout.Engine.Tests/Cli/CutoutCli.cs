@@ -16,7 +16,7 @@ internal static class CutoutCli
 
     public static async Task<Outcome> RunAsync(string assetsDirectory, string workingDirectory, params string[] args)
     {
-        var executable = Path.Combine(EngineFixture.RepoRoot(), "src", "BlazorCutout.Cli", "bin", Configuration(), "net9.0", "linux-x64", "cutout-cli");
+        var executable = Path.Combine(EngineFixture.RepoRoot(), "src", "BlazorCutout.Cli", "bin", Configuration(), "net10.0", "cutout-cli");
         if (!File.Exists(executable))
             throw new FileNotFoundException("Build the solution first (./cutout test does).", executable);
         var start = new ProcessStartInfo(executable, args)
