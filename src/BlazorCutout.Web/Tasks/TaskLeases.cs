@@ -7,13 +7,15 @@ namespace BlazorCutout.Web.Tasks;
 /// <summary>
 /// The leases one worker holds on tasks: claiming due tasks, renewing and handing them back. A lease is the right to
 /// write a task's row; it lapses by itself when its worker stops renewing it (a crash), so another worker can resume.
+/// The owner id is the worker's <see cref="WorkerIdentity"/>: when it is kept from an earlier run, that run's leftover
+/// leases are taken back at start (<see cref="ReclaimLeftoversAsync"/>) rather than waited out.
 /// </summary>
 internal sealed class TaskLeases(
-    IDbContextFactory<AppDbContext> dbFactory, SqliteWriteGate writeGate, TimeProvider time, TaskOptions options, ILogger logger)
+    IDbContextFactory<AppDbContext> dbFactory, SqliteWriteGate writeGate, TimeProvider time, TaskOptions options, ILogger logger, string ownerId)
 {
     private const string ActiveStates = "('Queued','Submitting','Processing','Downloading')";
 
-    public string OwnerId { get; } = "w-" + Guid.NewGuid().ToString("N")[..12];
+    public string OwnerId { get; } = ownerId;
 
     /// <summary>
     /// One statement claims, for every provider at once, as many due tasks as its free concurrency allows (oldest due
@@ -82,20 +84,35 @@ internal sealed class TaskLeases(
         await db.Tasks.Where(t => t.LeaseOwner == OwnerId).ExecuteUpdateAsync(s => s.SetProperty(t => t.LeaseUntilMs, until), ct);
     }
 
+    /// <summary>
+    /// Called once at start, before the first claim, and only with a kept identity: every lease under our id then
+    /// belongs to our previous run, which is dead (the identity's file lock says so). Handing them back makes those
+    /// tasks due at once; the steps keep their usual safety (a saved provider task id is polled, never resubmitted).
+    /// </summary>
+    public async Task<int> ReclaimLeftoversAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        using var write = await writeGate.EnterAsync(ct);
+        return await ClearOwnLeasesAsync(db, ct);
+    }
+
     public async Task ReleaseAllAsync()
     {
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync();
             using var write = await writeGate.EnterAsync();
-            await db.Tasks.Where(t => t.LeaseOwner == OwnerId)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.LeaseOwner, (string?)null).SetProperty(t => t.LeaseUntilMs, (long?)null));
+            await ClearOwnLeasesAsync(db, CancellationToken.None);
         }
         catch (Exception e)
         {
             logger.LogWarning(e, "Task worker: could not hand back its leases; they expire by themselves");
         }
     }
+
+    private Task<int> ClearOwnLeasesAsync(AppDbContext db, CancellationToken ct) =>
+        db.Tasks.Where(t => t.LeaseOwner == OwnerId)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.LeaseOwner, (string?)null).SetProperty(t => t.LeaseUntilMs, (long?)null), ct);
 
     /// <summary>Gives a task back without changing its state (used when a step ended without deciding).</summary>
     public async Task ReleaseAsync(Guid taskId, TimeSpan delay)

@@ -4,6 +4,7 @@ using BlazorCutout.Providers.Security;
 using BlazorCutout.Web.Tasks.Callbacks;
 using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Data.Tasks;
+using BlazorCutout.Web.Infrastructure;
 using BlazorCutout.Web.Tasks.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -14,8 +15,10 @@ namespace BlazorCutout.Web.Tasks;
 /// The only writer of a task's state after it is queued. One loop claims due tasks per provider (as many as the
 /// provider's concurrency leaves free) with a single atomic UPDATE … RETURNING that takes a lease; each claimed task
 /// then runs one step (submit, one poll, download) on the thread pool and gives the lease back with the time of its
-/// next step. A heartbeat renews the leases this worker holds; a crashed worker's leases run out and another (or the
-/// restarted) worker resumes its tasks from the stored state: a saved provider task id is polled, never resubmitted.
+/// next step. A heartbeat renews the leases this worker holds; a crashed worker's leases run out and another worker
+/// resumes its tasks from the stored state: a saved provider task id is polled, never resubmitted. The crashed
+/// instance itself, started again on its data directory, has the same <see cref="WorkerIdentity"/> and takes its
+/// leases back at once instead of waiting them out; leases under any other identity are still respected.
 /// Every state change is one SaveChanges (one transaction, guarded by the lease) followed by one notification.
 /// </summary>
 /// <remarks>
@@ -35,6 +38,7 @@ public sealed class TaskWorker : BackgroundService
     private readonly TaskLeases _leases;
     private readonly ProviderPacer _pacer;
     private readonly TaskStepRunner _steps;
+    private readonly WorkerIdentity _identity;
     private readonly Dictionary<string, int> _inFlight = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<Task> _items = [];
     private readonly object _gate = new();
@@ -43,7 +47,7 @@ public sealed class TaskWorker : BackgroundService
     public TaskWorker(
         IDbContextFactory<AppDbContext> dbFactory, ProviderRegistry registry, IAssetStore store, AssetUrlSigner signer,
         ICutoutEngine engine, TaskNotifier notifier, TaskSignal signal, TimeProvider time, IOptions<TaskOptions> options,
-        ILogger<TaskWorker> logger, SqliteWriteGate writeGate, CallbackUrls callbacks, UrlGuard guard)
+        ILogger<TaskWorker> logger, SqliteWriteGate writeGate, CallbackUrls callbacks, UrlGuard guard, DataDirectory dataDirectory)
     {
         _writeGate = writeGate;
         _dbFactory = dbFactory;
@@ -54,7 +58,8 @@ public sealed class TaskWorker : BackgroundService
         _options = options.Value;
         _logger = logger;
         // The parts share the worker's logger, so the worker's log category still covers everything it does.
-        _leases = new TaskLeases(dbFactory, writeGate, time, _options, logger);
+        _identity = WorkerIdentity.Acquire(dataDirectory, logger);
+        _leases = new TaskLeases(dbFactory, writeGate, time, _options, logger, _identity.Id);
         _pacer = new ProviderPacer(registry);
         _steps = new TaskStepRunner(dbFactory, _leases, _pacer, new ProviderJobBuilder(store, signer, callbacks, guard, logger),
             new TaskResultDownloader(store, engine, time), notifier, signal, time, _options, logger, writeGate);
@@ -67,8 +72,9 @@ public sealed class TaskWorker : BackgroundService
     {
         _stopping = stoppingToken;
         await Task.Yield();
-        var heartbeat = HeartbeatAsync(stoppingToken);
         _logger.LogInformation("Task worker {Owner} started", OwnerId);
+        await ReclaimLeftoversAsync(stoppingToken);
+        var heartbeat = HeartbeatAsync(stoppingToken);
         try
         {
             await FailTasksOfRemovedProvidersAsync(stoppingToken);
@@ -108,7 +114,25 @@ public sealed class TaskWorker : BackgroundService
     public override void Dispose()
     {
         _pacer.Dispose();
+        // Last: the identity's lock is what tells the next start that our leases are leftovers.
+        _identity.Dispose();
         base.Dispose();
+    }
+
+    /// <summary>Before anything is claimed: takes back the leases our previous run held when it died (see <see cref="WorkerIdentity"/>).</summary>
+    private async Task ReclaimLeftoversAsync(CancellationToken ct)
+    {
+        if (!_identity.IsDurable) return;
+        try
+        {
+            var reclaimed = await _leases.ReclaimLeftoversAsync(ct);
+            if (reclaimed > 0)
+                _logger.LogInformation("Task worker {Owner}: took back {Count} leases left by its previous run", OwnerId, reclaimed);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogError(e, "Task worker: could not take back its earlier leases; they are resumed when they lapse");
+        }
     }
 
     // ---- scheduling ----

@@ -3,12 +3,16 @@ using BlazorCutout.Web.Data.Tasks;
 using BlazorCutout.Web.Tasks;
 using BlazorCutout.Web.Tests.Tasks.Support;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BlazorCutout.Web.Tests.Tasks;
 
 /// <summary>Restart, cancel, retry, deadline and transient failures, with test-double providers.</summary>
 public sealed class TaskLifecycleTests
 {
+    // Far longer than any test waits: a task under such a lease is only resumed if its lease is taken back, not waited out.
+    private const string TenMinuteLease = "00:10:00";
+
     private static NewTaskRequest Request(string providerId, string fileName = "photo.png") =>
         new(providerId, ProviderOperation.RemoveBackground, new JobOptions(), new IncomingImage(fileName, "image/png", TestImages.Source));
 
@@ -93,6 +97,112 @@ public sealed class TaskLifecycleTests
         }
         finally
         {
+            TasksApp.DeleteDirectory(dataDirectory);
+        }
+    }
+
+    [Fact]
+    public async Task A_restarted_instance_takes_back_its_own_leases_at_once_and_leaves_another_workers_live_lease_alone()
+    {
+        var ours = new ScriptedProvider("own-work");
+        ours.Finish();
+        var theirs = new ScriptedProvider("foreign-work");
+        theirs.Finish();
+        var dataDirectory = TasksApp.NewDataDirectory();
+        try
+        {
+            string before;
+            await using (var first = new TasksApp(dataDirectory).WithSetting("BlazorCutout:Tasks:LeaseDuration", TenMinuteLease).WithProvider(ours).WithProvider(theirs))
+                before = WorkerId(first);
+
+            // What that run's death leaves: its leases, still good for ten minutes, and one held by a worker elsewhere.
+            string userId;
+            Guid accepted, notAccepted, foreign;
+            var leftUntil = DateTimeOffset.UtcNow.AddMinutes(10);
+            await using (var crashed = new TasksApp(dataDirectory).WithSetting("BlazorCutout:Tasks:RunWorker", "false").WithProvider(ours).WithProvider(theirs))
+            {
+                userId = await crashed.CreateUserAsync();
+                accepted = await LeaveAsCrashedAsync(crashed, userId, "own-work", providerTaskId: "remote-7", before, leftUntil);
+                notAccepted = await LeaveAsCrashedAsync(crashed, userId, "own-work", providerTaskId: null, before, leftUntil);
+                foreign = await LeaveAsCrashedAsync(crashed, userId, "foreign-work", providerTaskId: "remote-8", "w-0123456789ab", leftUntil);
+            }
+
+            await using var again = new TasksApp(dataDirectory).WithSetting("BlazorCutout:Tasks:LeaseDuration", TenMinuteLease).WithProvider(ours).WithProvider(theirs);
+
+            Assert.Equal(before, WorkerId(again));
+            Assert.Equal(CutoutTaskState.Succeeded, (await again.WaitForFinalRowAsync(accepted)).State);
+            var failed = await again.WaitForFinalRowAsync(notAccepted);
+            Assert.Equal(CutoutTaskState.Failed, failed.State);
+            Assert.Contains("not sent again", failed.ErrorMessage);
+            Assert.Equal(0, ours.SubmitCalls); // taken back with the usual safety: polled by its saved id, never resubmitted
+            Assert.True(ours.PollCalls >= 1);
+            Assert.Single(await again.CostEntriesAsync(accepted));
+
+            // The claims that took ours back saw the foreign task too (due, its provider idle) and left it to its owner.
+            var held = await again.TaskRowAsync(foreign);
+            Assert.Equal((CutoutTaskState.Submitting, "w-0123456789ab", leftUntil.ToUnixTimeMilliseconds()), (held.State, held.LeaseOwner, held.LeaseUntilMs));
+            Assert.Equal(0, theirs.PollCalls);
+        }
+        finally
+        {
+            TasksApp.DeleteDirectory(dataDirectory);
+        }
+    }
+
+    [Fact]
+    public async Task A_second_live_instance_on_the_same_data_directory_gets_its_own_identity_and_does_not_take_the_first_ones_lease()
+    {
+        var sending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var slow = new ScriptedProvider("slow-submit");
+        slow.Finish();
+        slow.OnSubmit = async (_, n, _) =>
+        {
+            sending.TrySetResult();
+            await release.Task; // the first instance is mid-submission, holding the lease, while the second one starts
+            return new ProviderSubmission.Accepted($"job-{n}");
+        };
+        var quick = new ScriptedProvider("quick");
+        quick.Finish();
+        var dataDirectory = TasksApp.NewDataDirectory();
+        try
+        {
+            string firstId, secondId;
+            // "quick" exists only on the second instance, so only its worker can run a task there.
+            await using (var first = new TasksApp(dataDirectory).WithSetting("BlazorCutout:Tasks:LeaseDuration", TenMinuteLease).WithProvider(slow))
+            {
+                firstId = WorkerId(first);
+                var userId = await first.CreateUserAsync();
+                using var events = new TaskEventLog(first.Events, userId);
+                var held = (await first.Tasks.SubmitAsync(userId, Request("slow-submit"))).Id;
+                await sending.Task.WaitAsync(TaskEventLog.Patience);
+
+                await using (var second = new TasksApp(dataDirectory).WithSetting("BlazorCutout:Tasks:LeaseDuration", TenMinuteLease).WithProvider(slow).WithProvider(quick))
+                {
+                    secondId = WorkerId(second);
+                    Assert.NotEqual(firstId, secondId);
+                    // Finishing it proves the second worker ran its claims, which also saw the held task (its provider
+                    // idle there) and left it to the first.
+                    var other = (await second.Tasks.SubmitAsync(userId, Request("quick"))).Id;
+                    Assert.Equal(CutoutTaskState.Succeeded, (await second.WaitForFinalRowAsync(other)).State);
+
+                    var row = await second.TaskRowAsync(held);
+                    Assert.Equal((CutoutTaskState.Submitting, firstId), (row.State, row.LeaseOwner));
+                    Assert.Equal(1, slow.SubmitCalls);
+                }
+
+                release.SetResult();
+                Assert.Equal(CutoutTaskState.Succeeded, (await events.WaitForFinalAsync(held)).State);
+                Assert.Equal(1, slow.SubmitCalls);
+            }
+
+            // Both stopped: the next start on this directory is the first instance again.
+            await using var later = new TasksApp(dataDirectory).WithProvider(slow);
+            Assert.Equal(firstId, WorkerId(later));
+        }
+        finally
+        {
+            release.TrySetResult();
             TasksApp.DeleteDirectory(dataDirectory);
         }
     }
@@ -273,7 +383,13 @@ public sealed class TaskLifecycleTests
         Assert.Equal(0, await app.DbAsync(db => db.Tasks.CountAsync()));
     }
 
-    private static async Task<Guid> LeaveAsCrashedAsync(TasksApp app, string userId, string providerId, string? providerTaskId)
+    private static string WorkerId(TasksApp app) => app.Services.GetRequiredService<TaskWorker>().OwnerId;
+
+    private static Task<Guid> LeaveAsCrashedAsync(TasksApp app, string userId, string providerId, string? providerTaskId) =>
+        LeaveAsCrashedAsync(app, userId, providerId, providerTaskId, "w-crashed", DateTimeOffset.UtcNow.AddMilliseconds(300));
+
+    private static async Task<Guid> LeaveAsCrashedAsync(
+        TasksApp app, string userId, string providerId, string? providerTaskId, string leaseOwner, DateTimeOffset leaseUntil)
     {
         var queued = await app.Tasks.SubmitAsync(userId, Request(providerId));
         var now = DateTimeOffset.UtcNow;
@@ -284,8 +400,8 @@ public sealed class TaskLifecycleTests
             row.ProviderTaskId = providerTaskId;
             row.Attempts = 1;
             row.SubmittedUtc = now.UtcDateTime;
-            row.LeaseOwner = "w-crashed";
-            row.LeaseUntilMs = now.AddMilliseconds(300).ToUnixTimeMilliseconds();
+            row.LeaseOwner = leaseOwner;
+            row.LeaseUntilMs = leaseUntil.ToUnixTimeMilliseconds();
             return await db.SaveChangesAsync();
         });
         return queued.Id;
