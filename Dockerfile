@@ -4,14 +4,15 @@
 # then open http://localhost:8080. The first account registered becomes the administrator, or seed one with
 #   -e BlazorCutout__Admin__Email=... -e BlazorCutout__Admin__Password=...
 
-# ---- build: the .NET SDK plus node/npm, which scripts/engine-assets.sh uses to fetch the engine's assets ----
+# ---- build: the .NET SDK plus node/npm, which scripts/engine-assets.sh uses to fetch the engine's model ----
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends nodejs npm \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-# Model weights and native libraries, verified by checksum (the same script `./cutout run` calls).
+# The engine's model weights, verified by checksum (the same script `./cutout run` calls); ONNX Runtime and libvips
+# come with the NuGet restore of the publish below.
 RUN bash scripts/engine-assets.sh /app/engine
 # Framework-dependent publish output: outside Development only it serves blazor.web.js and the components' assets.
 RUN dotnet publish src/BlazorCutout.Web -c Release -o /app/publish -nologo

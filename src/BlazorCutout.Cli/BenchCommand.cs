@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using BlazorCutout.Cli.Bench;
 using BlazorCutout.Cli.Bench.Peer;
 using BlazorCutout.Engine;
 using BlazorCutout.Engine.Pipeline;
@@ -43,7 +44,7 @@ internal static class BenchCommand
         var dataDir = Environment.GetEnvironmentVariable("BlazorCutout__Data__Directory") is { Length: > 0 } d ? d : "data";
         string images = Path.Combine(dataDir, "bench-images");
         int runs = 5, warmup = 1;
-        string? json = null, assets = null;
+        string? json = null, assets = null, masksOut = null, masksAgainst = null;
         var format = OutputFormat.Png;
         bool peer = true;
         for (int i = 0; i < args.Length; i++)
@@ -63,6 +64,8 @@ internal static class BenchCommand
                     };
                     break;
                 case "--no-peer": peer = false; break;
+                case "--masks-out": masksOut = ArgReader.Value(args, ref i); break;
+                case "--masks-against": masksAgainst = ArgReader.Value(args, ref i); break;
                 case "engine": break; // `./cutout bench engine`
                 default: throw new UsageException($"unknown bench option {args[i]}");
             }
@@ -73,6 +76,10 @@ internal static class BenchCommand
             .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".jpg" or ".jpeg" or ".png" or ".webp")
             .Order(StringComparer.Ordinal).ToList();
         if (files.Count == 0) throw new UsageException($"no images in {images}");
+        if (masksAgainst is not null && !Directory.Exists(masksAgainst))
+            throw new UsageException($"--masks-against: no folder {masksAgainst} (write one with --masks-out)");
+        if (masksOut is not null) Directory.CreateDirectory(masksOut);
+        bool needMasks = peer || masksOut is not null || masksAgainst is not null;
 
         var cfg = new EngineOptions { MatteCacheEntries = 0 }; // every run must infer
         if (assets is not null) cfg.AssetsDirectory = assets;
@@ -103,17 +110,19 @@ internal static class BenchCommand
                     PeerStats.Percentile(totals, 50), PeerStats.Percentile(totals, 95), infMed, ovh,
                     infMed is > 0 && ovh is not null ? 100 * ovh.Value / infMed.Value : null, PeakRssMb());
                 rows.Add(row);
-                if (peer) ourMasks[file] = await OurMaskAsync(engine, bytes);
+                if (needMasks) ourMasks[file] = await OurMaskAsync(engine, bytes);
                 Console.WriteLine($"{row.Target,-13} {row.Image,-22} {row.Width + "x" + row.Height,-10} {row.EndToEndMedianMs,8:0} {row.EndToEndP95Ms,8:0} " +
                                   $"{row.InferenceMedianMs,7:0} {row.OverheadMedianMs,9:0} {row.OverheadPercentOfInference,5:0.0}% {row.PeakRssMb,7:0} MB");
             }
         }
         Console.WriteLine($"process peak RSS {ProcessPeakRssMb():0} MB (times in ms; overhead = end-to-end - inference; {runs} runs per image after {warmup} warm-up)");
+        if (masksOut is not null) await MaskFiles.WriteAsync(masksOut, ourMasks);
+        var engineMasks = masksAgainst is null ? [] : MaskFiles.Compare(masksAgainst, files, rows, ourMasks);
         // The peer runs after ours, never beside it: both want the two cores.
         var comparisons = peer ? await CompareWithPeerAsync(files, rows, ourMasks, runs) : [];
         if (json is not null)
         {
-            await File.WriteAllTextAsync(json, JsonSerializer.Serialize(new { rows, comparisons }, new JsonSerializerOptions { WriteIndented = true }));
+            await File.WriteAllTextAsync(json, JsonSerializer.Serialize(new { rows, comparisons, engineMasks }, new JsonSerializerOptions { WriteIndented = true }));
             Console.WriteLine($"wrote {json}");
         }
         return 0;

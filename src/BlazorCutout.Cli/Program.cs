@@ -59,6 +59,9 @@ namespace BlazorCutout.Cli
               --model FILE                          another ISNet/U2-Net style ONNX model
             cutout-cli bench [--images DIR] [--runs N] [--warmup N] [--format png|jpg|webp] [--json FILE]
                                                     median/p95 end-to-end, inference, overhead %, peak RSS
+              [--no-peer] [--masks-out DIR] [--masks-against DIR]
+                                                    write our masks (DIR/<image>.gray), or compare them with
+                                                    masks another build of the engine wrote (mean difference)
 
             """;
     }

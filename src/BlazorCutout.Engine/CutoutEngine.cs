@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using BlazorCutout.Engine.Pipeline;
+using Microsoft.Extensions.Logging;
 
 namespace BlazorCutout.Engine;
 
 /// <summary>
-/// The local cutout engine: libvips for image I/O, ONNX Runtime (ISNet) for the matte, managed maths for point
+/// The local cutout engine: libvips (NetVips) for image I/O, ONNX Runtime (ISNet) for the matte, managed maths for point
 /// refinement, mask options and foreground colour estimation. Thread-safe; one instance per process (it owns the
 /// model session, loaded lazily on first use). Requests beyond <see cref="EngineOptions.MaxConcurrency"/> wait in a
 /// bounded queue; beyond <see cref="EngineOptions.MaxQueue"/> waiting they are refused with <see cref="CutoutErrorCode.Busy"/>.
@@ -22,9 +23,11 @@ public sealed class CutoutEngine : ICutoutEngine, IImageThumbnailer, IDisposable
     private readonly MatteCache _matteCache;
     private bool _disposed;
 
-    public CutoutEngine(EngineOptions? options = null)
+    /// <param name="logger">Receives libvips' messages and the detail of images refused as damaged (users get our words only).</param>
+    public CutoutEngine(EngineOptions? options = null, ILogger<CutoutEngine>? logger = null)
     {
         _cfg = options ?? new EngineOptions();
+        VipsDiagnostics.UseLogger(logger);
         _cfg.Validate();
         _slots = new SemaphoreSlim(_cfg.MaxConcurrency, _cfg.MaxConcurrency);
         _matteCache = new MatteCache(_cfg.MatteCacheEntries);
@@ -38,7 +41,7 @@ public sealed class CutoutEngine : ICutoutEngine, IImageThumbnailer, IDisposable
     /// <summary>ONNX Runtime version once the model is loaded.</summary>
     public string? RuntimeVersion => _segmenter?.RuntimeVersion;
 
-    /// <summary>Loads libvips, ONNX Runtime and the model now instead of on the first request (checks the assets).</summary>
+    /// <summary>Loads libvips, ONNX Runtime and the model now instead of on the first request (checks the model file).</summary>
     public void Warmup()
     {
         ImageIO.EnsureLoaded(_cfg);

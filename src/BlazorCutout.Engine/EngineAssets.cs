@@ -3,15 +3,12 @@ using System.Security.Cryptography;
 namespace BlazorCutout.Engine;
 
 /// <summary>
-/// The files scripts/engine-assets.sh prepares, with the same pinned sha256 values; checked before anything is loaded
-/// so that a missing or damaged file is named in the error instead of crashing the process.
+/// The file scripts/engine-assets.sh prepares (the model weights; ONNX Runtime and libvips come from their NuGet
+/// packages), with the same pinned sha256; checked before it is loaded so that a missing or damaged file is named in
+/// the error instead of crashing the process.
 /// </summary>
 public static class EngineAssets
 {
-    public const string OrtLibrary = "libonnxruntime.so.1";
-    public const string OrtLibrarySha256 = "ffb75a925ba05e47b235bb66e3e3911714a80b328a9c9425539feb204aa32a23";
-    public const string VipsLibrary = "libvips-cpp.so.8.18.7";
-    public const string VipsLibrarySha256 = "4aa73553408c3964071728f4a231a8e86918e39bc49f1fbae75355f7ea933ea9";
     public const string ModelFile = "isnet-medium.onnx";
     public const string ModelSha256 = "b6e8497ba978a6f5fbb647e419d2696cd80df5a23cb6a8ea532021911bd76acb";
 

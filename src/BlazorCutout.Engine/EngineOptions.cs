@@ -10,7 +10,7 @@ public sealed class EngineOptions
     public const string SectionName = "BlazorCutout:Engine";
     public const string AssetsDirectoryVariable = "BlazorCutout__Engine__AssetsDirectory";
 
-    /// <summary>Where engine-assets.sh put the libraries and the model. Default: the environment variable, else <c>./data/engine</c>.</summary>
+    /// <summary>Where engine-assets.sh put the model. Default: the environment variable, else <c>./data/engine</c>.</summary>
     public string AssetsDirectory { get; set; } =
         Environment.GetEnvironmentVariable(AssetsDirectoryVariable) is { Length: > 0 } d ? d : Path.Combine("data", "engine");
 
@@ -79,7 +79,7 @@ public sealed class EngineOptions
     /// <summary>WebP quality of <see cref="IImageThumbnailer"/> previews.</summary>
     public int ThumbnailQuality { get; set; } = 80;
 
-    /// <summary>Verify sha256 of the native libraries and the default model before first use (about 0.3 s once).</summary>
+    /// <summary>Verify the default model's sha256 before first use (about 0.3 s once).</summary>
     public bool VerifyAssetChecksums { get; set; } = true;
 
     /// <summary>

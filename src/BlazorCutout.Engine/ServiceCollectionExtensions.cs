@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace BlazorCutout.Engine;
 
@@ -13,7 +14,7 @@ public static class CutoutEngineServiceCollectionExtensions
         var options = new EngineOptions();
         configure?.Invoke(options);
         services.AddSingleton(options);
-        services.AddSingleton(sp => new CutoutEngine(sp.GetRequiredService<EngineOptions>()));
+        services.AddSingleton(sp => new CutoutEngine(sp.GetRequiredService<EngineOptions>(), sp.GetService<ILogger<CutoutEngine>>()));
         services.AddSingleton<ICutoutEngine>(sp => sp.GetRequiredService<CutoutEngine>());
         services.AddSingleton<IImageThumbnailer>(sp => sp.GetRequiredService<CutoutEngine>());
         return services;

@@ -82,7 +82,7 @@ public sealed class AppProcess : IAsyncDisposable
         startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         startInfo.Environment["BlazorCutout__Data__Directory"] = dataDirectory;
         startInfo.Environment["Logging__Console__FormatterName"] = "simple";
-        // The local engine's model and native libraries (scripts/engine-assets.sh puts them in <repo>/data/engine);
+        // The local engine's model (scripts/engine-assets.sh puts it in <repo>/data/engine);
         // the default is relative to the working directory, which is the project folder here.
         startInfo.Environment["BlazorCutout__Engine__AssetsDirectory"] = Path.Combine(RepoPaths.Root, "data", "engine");
         foreach (var (key, value) in environmentFor(baseUrl))

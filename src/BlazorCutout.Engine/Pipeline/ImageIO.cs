@@ -1,12 +1,17 @@
-using BlazorCutout.Engine.Native;
+using System.Runtime.InteropServices;
+using NetVips;
 
 namespace BlazorCutout.Engine.Pipeline;
 
 /// <summary>A decoded image: interleaved 8-bit sRGB, EXIF orientation applied.</summary>
 internal sealed record RgbImage(byte[] Pixels, int Width, int Height);
 
-/// <summary>Header probing, decoding, resizing and encoding through libvips.</summary>
-internal static unsafe class ImageIO
+/// <summary>
+/// Header probing, decoding, resizing and encoding through libvips (NetVips). libvips' own error text never leaves
+/// this class: every decoder failure becomes a <see cref="CutoutException"/> in our words, and the detail goes to the
+/// log (<see cref="VipsDiagnostics"/>).
+/// </summary>
+internal static class ImageIO
 {
     private static readonly object s_initLock = new();
     private static bool s_ready;
@@ -19,21 +24,27 @@ internal static unsafe class ImageIO
 
     public static IReadOnlySet<string> SupportedFormats { get; } = Supported.Select(s => s.Format).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Configures the process's libvips once (NetVips loads the library from its native package).</summary>
     public static void EnsureLoaded(EngineOptions cfg)
     {
         if (s_ready) return;
         lock (s_initLock)
         {
             if (s_ready) return;
-            var lib = Path.Combine(cfg.AssetsDirectory, EngineAssets.VipsLibrary);
-            EngineAssets.Check(lib, EngineAssets.VipsLibrarySha256, cfg.VerifyAssetChecksums, "libvips library");
             try
             {
-                Vips.Initialise(lib, cfg.VipsConcurrency);
+                if (!ModuleInitializer.VipsInitialized)
+                    throw ModuleInitializer.Exception ?? new InvalidOperationException("libvips did not initialise");
+                VipsDiagnostics.CaptureLibvipsLog();
+                Cache.Max = 0;                 // operations are not reused: do not keep images alive in the cache
+                NetVips.NetVips.BlockUntrusted = true; // refuse loaders libvips marks as unfuzzed
+                if (cfg.VipsConcurrency > 0) NetVips.NetVips.Concurrency = cfg.VipsConcurrency;
             }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or VipsException)
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException
+                                          or TypeInitializationException or InvalidOperationException or VipsException)
             {
-                throw new CutoutException(CutoutErrorCode.AssetCorrupt, $"The engine's libvips library could not be loaded: {lib} ({e.Message}).", e);
+                throw new CutoutException(CutoutErrorCode.AssetCorrupt,
+                    "The engine's image library (libvips, from the NetVips.Native package) could not be loaded; reinstall the app's packages.", e);
             }
             s_ready = true;
         }
@@ -46,7 +57,7 @@ internal static unsafe class ImageIO
         if (data.Length > cfg.MaxBytes)
             throw new CutoutException(CutoutErrorCode.FileTooLarge,
                 $"The {what} is {Mb(data.Length)}; the limit is {Mb(cfg.MaxBytes)}.");
-        var loader = Vips.FindLoader(data);
+        var loader = FindLoader(data);
         var format = loader is null ? null : FormatOf(loader);
         if (format is null)
         {
@@ -59,22 +70,17 @@ internal static unsafe class ImageIO
         }
 
         int w, h;
-        fixed (byte* p = data)
+        try
         {
-            VipsImage img;
-            try
-            {
-                img = Vips.LoadBuffer(loader!, p, data.Length, sequential: false, failOnTruncated: false);
-            }
-            catch (VipsException e)
-            {
-                throw new CutoutException(CutoutErrorCode.CorruptImage, $"The {what} looks like {format.ToUpperInvariant()} but its header cannot be read ({Short(e.Message)}).", e);
-            }
-            using (img)
-            {
-                w = img.Width; h = img.Height;
-                if (img.Orientation is >= 5 and <= 8) (w, h) = (h, w);
-            }
+            // Random access opens the header only: no pixel is decoded here.
+            using var img = Image.NewFromBuffer(data, access: Enums.Access.Random, failOn: Enums.FailOn.None);
+            w = img.Width; h = img.Height;
+            if (Orientation(img) is >= 5 and <= 8) (w, h) = (h, w);
+        }
+        catch (VipsException e)
+        {
+            throw VipsDiagnostics.DecoderFailure(e, CutoutErrorCode.CorruptImage,
+                $"The {what} looks like {format.ToUpperInvariant()} but its header cannot be read: the file is damaged or is not really {format.ToUpperInvariant()}.");
         }
         if (w <= 0 || h <= 0)
             throw new CutoutException(CutoutErrorCode.CorruptImage, $"The {what} has no pixels ({w}x{h}).");
@@ -91,7 +97,7 @@ internal static unsafe class ImageIO
     /// </summary>
     public static int JpegShrinkFor(ReadOnlySpan<byte> data, int width, int height, int minWidth, int minHeight)
     {
-        if (Vips.FindLoader(data) is not { } loader || !loader.Contains("jpeg", StringComparison.OrdinalIgnoreCase)) return 1;
+        if (!IsJpeg(data)) return 1;
         int shrink = 1;
         // width / s rounded down, so a partial last DCT block can't make the result smaller than asked for
         while (shrink < 8 && width / (shrink * 2) >= minWidth && height / (shrink * 2) >= minHeight) shrink *= 2;
@@ -106,40 +112,36 @@ internal static unsafe class ImageIO
     public static RgbImage Decode(ReadOnlyMemory<byte> data, string what = "image", int jpegShrink = 1)
     {
         var span = data.Span;
-        var loader = Vips.FindLoader(span) ?? throw new CutoutException(CutoutErrorCode.NotAnImage, $"The {what} is not an image.");
-        (string, object)[] extra = jpegShrink > 1 && loader.Contains("jpeg", StringComparison.OrdinalIgnoreCase) ? [("shrink", jpegShrink)] : [];
-        // libvips borrows the encoded bytes: they stay pinned (fixed) until the pixels have been copied out.
-        fixed (byte* p = span)
+        if (FindLoader(span) is not { } loader) throw new CutoutException(CutoutErrorCode.NotAnImage, $"The {what} is not an image.");
+        var extra = jpegShrink > 1 && loader.Contains("jpeg", StringComparison.OrdinalIgnoreCase) ? new VOption { { "shrink", jpegShrink } } : null;
+        try
         {
-            try
+            using var loaded = Image.NewFromBuffer(span, access: Enums.Access.Sequential, failOn: Enums.FailOn.Truncated, kwargs: extra);
+            using var rotated = loaded.Autorot();
+            // Colour management as sharp (the peer) and browsers do it: an embedded profile (Adobe RGB, Display P3...)
+            // is converted to sRGB; without one the pixels are taken as sRGB.
+            using var srgb = ToSrgb(rotated);
+            using var flat = srgb.HasAlpha() ? srgb.Flatten(background: [255, 255, 255]) : null;
+            var current = flat ?? srgb;
+            using var cast = current.Format != Enums.BandFormat.Uchar ? current.Cast(Enums.BandFormat.Uchar) : null;
+            current = cast ?? current;
+            using var extracted = current.Bands > 3 ? current.ExtractBand(0, n: 3) : null;
+            current = extracted ?? current;
+            int bands = current.Bands, n = checked(current.Width * current.Height);
+            var pixels = GC.AllocateUninitializedArray<byte>(checked(n * 3));
+            if (bands == 3) WriteToMemory(current, pixels);
+            else
             {
-                using var loaded = Vips.LoadBuffer(loader, p, span.Length, sequential: true, failOnTruncated: true, extra);
-                using var rotated = loaded.Op("autorot");
-                // Colour management as sharp (the peer) and browsers do it: an embedded profile (Adobe RGB, Display P3...)
-                // is converted to sRGB; without one the pixels are taken as sRGB.
-                using var srgb = ToSrgb(rotated);
-                using var flat = srgb.HasAlpha ? srgb.Op("flatten", ("background", new double[] { 255, 255, 255 })) : null;
-                var current = flat ?? srgb;
-                using var cast = current.Format != 0 ? current.Op("cast", ("format", "uchar")) : null;
-                current = cast ?? current;
-                using var extracted = current.Bands > 3 ? current.Op("extract_band", ("band", 0), ("n", 3)) : null;
-                current = extracted ?? current;
-                int bands = current.Bands, n = checked(current.Width * current.Height);
-                var pixels = GC.AllocateUninitializedArray<byte>(checked(n * 3));
-                if (bands == 3) Vips.WriteToMemory(current.Handle, pixels);
-                else
-                {
-                    // 1 or 2 bands (grey, grey+alpha that colourspace left alone): replicate the first band.
-                    var grey = new byte[n * bands];
-                    Vips.WriteToMemory(current.Handle, grey);
-                    for (int i = 0; i < n; i++) pixels[3 * i] = pixels[3 * i + 1] = pixels[3 * i + 2] = grey[i * bands];
-                }
-                return new RgbImage(pixels, current.Width, current.Height);
+                // 1 or 2 bands (grey, grey+alpha that colourspace left alone): replicate the first band.
+                var grey = new byte[n * bands];
+                WriteToMemory(current, grey);
+                for (int i = 0; i < n; i++) pixels[3 * i] = pixels[3 * i + 1] = pixels[3 * i + 2] = grey[i * bands];
             }
-            catch (VipsException e)
-            {
-                throw new CutoutException(CutoutErrorCode.CorruptImage, $"The {what} is damaged or truncated and cannot be decoded ({Short(e.Message)}).", e);
-            }
+            return new RgbImage(pixels, current.Width, current.Height);
+        }
+        catch (VipsException e)
+        {
+            throw VipsDiagnostics.DecoderFailure(e, CutoutErrorCode.CorruptImage, $"The {what} is damaged or truncated and cannot be decoded.");
         }
     }
 
@@ -149,26 +151,23 @@ internal static unsafe class ImageIO
     /// </summary>
     public static (byte[] Bytes, int Width, int Height) Thumbnail(ReadOnlySpan<byte> data, ImageProbe probe, int maxSide, int quality)
     {
-        var loader = Vips.FindLoader(data) ?? throw new CutoutException(CutoutErrorCode.NotAnImage, "The image is not an image.");
+        if (FindLoader(data) is null) throw new CutoutException(CutoutErrorCode.NotAnImage, "The image is not an image.");
         double scale = Math.Min(1.0, (double)maxSide / Math.Max(probe.Width, probe.Height));
         int tw = Math.Max(1, (int)Math.Ceiling(probe.Width * scale)), th = Math.Max(1, (int)Math.Ceiling(probe.Height * scale));
         int shrink = JpegShrinkFor(data, probe.Width, probe.Height, tw, th);
-        (string, object)[] extra = shrink > 1 ? [("shrink", shrink)] : [];
-        fixed (byte* p = data)
+        var extra = shrink > 1 ? new VOption { { "shrink", shrink } } : null;
+        try
         {
-            try
-            {
-                using var loaded = Vips.LoadBuffer(loader, p, data.Length, sequential: true, failOnTruncated: false, extra);
-                using var rotated = loaded.Op("autorot");
-                // thumbnail_image: sRGB (via an embedded profile when there is one), premultiplied resampling of alpha.
-                using var small = rotated.Op("thumbnail_image", ("width", maxSide), ("height", maxSide), ("size", "down"));
-                var bytes = small.Save("webpsave_buffer", ("Q", quality), ("effort", 2), ("strip", true));
-                return (bytes, small.Width, small.Height);
-            }
-            catch (VipsException e)
-            {
-                throw new CutoutException(CutoutErrorCode.CorruptImage, $"The image is damaged and cannot be decoded ({Short(e.Message)}).", e);
-            }
+            using var loaded = Image.NewFromBuffer(data, access: Enums.Access.Sequential, failOn: Enums.FailOn.None, kwargs: extra);
+            using var rotated = loaded.Autorot();
+            // thumbnail_image: sRGB (via an embedded profile when there is one), premultiplied resampling of alpha.
+            using var small = rotated.ThumbnailImage(maxSide, height: maxSide, size: Enums.Size.Down);
+            var bytes = small.WebpsaveBuffer(q: quality, effort: 2, keep: Enums.ForeignKeep.None);
+            return (bytes, small.Width, small.Height);
+        }
+        catch (VipsException e)
+        {
+            throw VipsDiagnostics.DecoderFailure(e, CutoutErrorCode.CorruptImage, "The image is damaged and cannot be decoded.");
         }
     }
 
@@ -176,44 +175,41 @@ internal static unsafe class ImageIO
     /// An embedded profile is honoured; a damaged one is ignored rather than failing the image (what sharp does too),
     /// and the pixels are then taken as sRGB.
     /// </summary>
-    private static VipsImage ToSrgb(VipsImage image)
+    private static Image ToSrgb(Image image)
     {
-        if (image.HasIccProfile)
+        if (image.Contains("icc-profile-data"))
         {
             try
             {
-                return image.Op("icc_transform", ("output_profile", "srgb"), ("embedded", true), ("intent", "perceptual"));
+                return image.IccTransform("srgb", embedded: true, intent: Enums.Intent.Perceptual);
             }
-            catch (VipsException)
+            catch (VipsException e)
             {
+                VipsDiagnostics.Ignored(e, "a damaged ICC profile (pixels taken as sRGB)");
             }
         }
-        return image.Op("colourspace", ("space", "srgb"));
+        return image.Colourspace(Enums.Interpretation.Srgb);
     }
 
     /// <summary>Decodes without flattening or band changes (8-bit), for inspecting results (tests, tools).</summary>
     public static (byte[] Pixels, int Width, int Height, int Bands) DecodeRaw(byte[] data)
     {
-        var loader = Vips.FindLoader(data) ?? throw new CutoutException(CutoutErrorCode.NotAnImage, "not an image");
-        fixed (byte* p = data)
-        {
-            using var img = Vips.LoadBuffer(loader, p, data.Length, sequential: false, failOnTruncated: true);
-            using var cast = img.Format != 0 ? img.Op("cast", ("format", "uchar")) : null;
-            var current = cast ?? img;
-            var pixels = new byte[current.Width * current.Height * current.Bands];
-            Vips.WriteToMemory(current.Handle, pixels);
-            return (pixels, current.Width, current.Height, current.Bands);
-        }
+        if (FindLoader(data) is null) throw new CutoutException(CutoutErrorCode.NotAnImage, "not an image");
+        using var img = Image.NewFromBuffer(data, failOn: Enums.FailOn.Truncated);
+        using var cast = img.Format != Enums.BandFormat.Uchar ? img.Cast(Enums.BandFormat.Uchar) : null;
+        var current = cast ?? img;
+        var pixels = new byte[current.Width * current.Height * current.Bands];
+        WriteToMemory(current, pixels);
+        return (pixels, current.Width, current.Height, current.Bands);
     }
 
     /// <summary>Resizes interleaved 8-bit pixels to exactly <paramref name="w"/> x <paramref name="h"/>.</summary>
     public static byte[] Resize(byte[] pixels, int width, int height, int bands, int w, int h)
     {
-        fixed (byte* p = pixels)
-        {
-            using var src = Vips.FromMemory(p, pixels.Length, width, height, bands, 0);
-            return ResizeImage(src, width, height, w, h, bands, sizeof(byte));
-        }
+        using var src = Image.NewFromMemory<byte>(pixels.AsMemory(), width, height, bands, Enums.BandFormat.Uchar);
+        var result = new byte[checked(w * h * bands)];
+        ResizeImage(src, width, height, w, h, MemoryMarshal.AsBytes(result.AsSpan()));
+        return result;
     }
 
     /// <summary>
@@ -265,51 +261,59 @@ internal static unsafe class ImageIO
     /// <summary>Resizes a float plane (e.g. a matte) to exactly <paramref name="w"/> x <paramref name="h"/>.</summary>
     public static float[] Resize(float[] plane, int width, int height, int w, int h)
     {
-        fixed (float* p = plane)
-        {
-            using var src = Vips.FromMemory((byte*)p, plane.Length * sizeof(float), width, height, 1, 6 /* FLOAT */);
-            var bytes = ResizeImage(src, width, height, w, h, 1, sizeof(float));
-            var result = new float[w * h];
-            Buffer.BlockCopy(bytes, 0, result, 0, bytes.Length);
-            return result;
-        }
+        using var src = Image.NewFromMemory<float>(plane.AsMemory(), width, height, 1, Enums.BandFormat.Float);
+        var result = new float[checked(w * h)];
+        ResizeImage(src, width, height, w, h, MemoryMarshal.AsBytes(result.AsSpan()));
+        return result;
     }
 
-    private static byte[] ResizeImage(VipsImage src, int width, int height, int w, int h, int bands, int elementSize)
+    private static void ResizeImage(Image src, int width, int height, int w, int h, Span<byte> destination)
     {
         if (w == width && h == height)
         {
-            var same = new byte[w * h * bands * elementSize];
-            Vips.WriteToMemory(src.Handle, same);
-            return same;
+            WriteToMemory(src, destination);
+            return;
         }
-        using var resized = src.Op("resize", ("scale", (double)w / width), ("vscale", (double)h / height));
+        using var resized = src.Resize((double)w / width, vscale: (double)h / height);
         // resize rounds the output size; pad or trim by at most a pixel so callers get exactly w x h.
         using var exact = resized.Width != w || resized.Height != h
-            ? resized.Op("embed", ("x", 0), ("y", 0), ("width", w), ("height", h), ("extend", "copy"))
+            ? resized.Embed(0, 0, w, h, extend: Enums.Extend.Copy)
             : null;
-        var img = exact ?? resized;
-        var result = new byte[w * h * bands * elementSize];
-        Vips.WriteToMemory(img.Handle, result);
-        return result;
+        WriteToMemory(exact ?? resized, destination);
     }
 
     public static byte[] EncodeImage(byte[] pixels, int width, int height, int bands, OutputFormat format, EngineOptions cfg)
     {
         if (format == OutputFormat.Png)
             return EncodePng(width, height, bands, (y, row) => pixels.AsSpan(y * width * bands, width * bands).CopyTo(row), cfg);
-        fixed (byte* p = pixels)
+        using var img = Image.NewFromMemory<byte>(pixels.AsMemory(), width, height, bands, Enums.BandFormat.Uchar);
+        return format switch
         {
-            using var img = Vips.FromMemory(p, pixels.Length, width, height, bands, 0);
-            return format switch
-            {
-                OutputFormat.Png => img.Save("pngsave_buffer", ("compression", cfg.PngCompression), ("filter", "none")),
-                OutputFormat.Jpg => img.Save("jpegsave_buffer", ("Q", cfg.JpegQuality), ("strip", true)),
-                OutputFormat.Webp => img.Save("webpsave_buffer", ("Q", cfg.WebpQuality), ("effort", 2), ("strip", true)),
-                _ => throw new ArgumentOutOfRangeException(nameof(format)),
-            };
-        }
+            OutputFormat.Jpg => img.JpegsaveBuffer(q: cfg.JpegQuality, keep: Enums.ForeignKeep.None),
+            OutputFormat.Webp => img.WebpsaveBuffer(q: cfg.WebpQuality, effort: 2, keep: Enums.ForeignKeep.None),
+            _ => throw new ArgumentOutOfRangeException(nameof(format)),
+        };
     }
+
+    /// <summary>Computes the image straight into <paramref name="destination"/>'s size (libvips' buffer, copied once, freed).</summary>
+    private static unsafe void WriteToMemory(Image img, Span<byte> destination)
+    {
+        var p = img.WriteToMemory(out ulong size);
+        try
+        {
+            if ((long)size != destination.Length) throw new InvalidOperationException($"unexpected image size {size}, wanted {destination.Length}");
+            new ReadOnlySpan<byte>((void*)p, destination.Length).CopyTo(destination);
+        }
+        finally { NetVips.NetVips.Free(p); }
+    }
+
+    /// <summary>The loader libvips picks from the first bytes, e.g. "VipsForeignLoadJpegBuffer"; null when none.</summary>
+    private static string? FindLoader(ReadOnlySpan<byte> data) => Image.FindLoadBuffer(data);
+
+    private static bool IsJpeg(ReadOnlySpan<byte> data) => FindLoader(data) is { } l && l.Contains("jpeg", StringComparison.OrdinalIgnoreCase);
+
+    private static int Orientation(Image img) =>
+        img.Contains("orientation") && img.Get("orientation") is int o && o is >= 1 and <= 8 ? o : 1;
 
     /// <summary>PNG from rows produced on demand (by the parallel encoder's threads); zlib level = PngCompression.</summary>
     public static byte[] EncodePng(int width, int height, int bands, PngRowSource rows, EngineOptions cfg)
@@ -347,10 +351,4 @@ internal static unsafe class ImageIO
     }
 
     private static string Mb(long bytes) => bytes >= 1024 * 1024 ? $"{bytes / (1024.0 * 1024):0.#} MB" : $"{bytes} bytes";
-
-    private static string Short(string s)
-    {
-        s = s.ReplaceLineEndings(" ").Trim();
-        return s.Length > 200 ? s[..200] + "..." : s;
-    }
 }

@@ -77,5 +77,23 @@ public sealed class RemoveCommandTests(EngineFixture f) : IDisposable
         Assert.StartsWith($"cutout: no such file: {missing}", run.Errors);
     }
 
+    [Fact]
+    public async Task A_damaged_photo_is_refused_in_our_words_and_libvips_prints_nothing()
+    {
+        // Half a JPEG: libvips warns "error in tile ..." through GLib (VIPS-WARNING on stderr by default) and fails
+        // with its own text; the CLI shows one line of ours.
+        var jpeg = await File.ReadAllBytesAsync(Path.Combine(f.ImagesDirectory, "rocket.jpg"));
+        var input = Path.Combine(_work, "half.jpg");
+        await File.WriteAllBytesAsync(input, jpeg[..(jpeg.Length / 2)]);
+        var output = Path.Combine(_work, "half.png");
+
+        var run = await RemoveAsync(input, output);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Equal("cutout: CorruptImage: The image is damaged or truncated and cannot be decoded.", run.Errors.Trim());
+        Assert.DoesNotContain("VIPS", run.Output + run.Errors, StringComparison.OrdinalIgnoreCase);
+        Assert.False(File.Exists(output));
+    }
+
     public void Dispose() => Directory.Delete(_work, recursive: true);
 }
