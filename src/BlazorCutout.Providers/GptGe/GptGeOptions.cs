@@ -13,13 +13,6 @@ public sealed class GptGeOptions : RemoteProviderOptions
     public static readonly Uri DefaultBaseUrl = new("https://api.gpt.ge/");
 
     public string DisplayName { get; set; } = "gpt.ge";
-    public string SegmentationPath { get; set; } = "task/pic/segmentation";
-    public string BackgroundPath { get; set; } = "task/pic/background";
-    /// <summary>
-    /// DECISION (seeds/README.md): the seeds do not describe polling; the reseller's wider docs poll <c>GET /task/{task_id}</c>.
-    /// <c>{task_id}</c> is replaced by the escaped id.
-    /// </summary>
-    public string PollPathTemplate { get; set; } = "task/{task_id}";
 
     /// <summary>Send <c>sync=1</c> (declared synchronous). Off by default; as PicWish's, its requests then get at least <see cref="PicWishProvider.SyncAttemptTimeout"/>.</summary>
     public bool UseSync { get; set; }

@@ -18,12 +18,6 @@ public sealed class TengrOptions : RemoteProviderOptions
 
     public string DisplayName { get; set; } = "Tengr.ai";
 
-    /// <summary>001: <c>POST /v2/artworks/segmentation</c> (202 with the artwork).</summary>
-    public string CreatePath { get; set; } = "/v2/artworks/segmentation";
-
-    /// <summary>The README's decision: <c>GET /v2/artworks/{id}</c>, same body shape as the 202 answer.</summary>
-    public string PollPath { get; set; } = "/v2/artworks/{id}";
-
     // ---- text mode (001 defaults) ----
     /// <summary>001: ≤ 1 (we also require ≥ 0), default 0.2.</summary>
     public double TextConfidence { get; set; } = 0.2;
