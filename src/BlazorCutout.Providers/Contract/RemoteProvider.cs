@@ -76,6 +76,18 @@ public abstract class RemoteProvider<TOptions, TApi> : ICutoutProvider, IProvide
         return baseUrl;
     }
 
+    /// <summary>
+    /// A configured polling path with the task id filled in, for a Refit <c>{**path}</c> route (which escapes each
+    /// segment). The id must not split into segments: an id holding '/' is refused rather than sent to another path.
+    /// </summary>
+    protected string PollPath(string template, string placeholder, string taskId)
+    {
+        if (taskId.Contains('/') || taskId.Contains('?') || taskId.Contains('#'))
+            throw new ProviderException(ProviderErrorCode.ServerError,
+                $"{Descriptor.DisplayName} gave a task id BlazorCutout cannot put in its polling path.", isTransient: false, providerDetail: "bad-task-id");
+        return template.Replace(placeholder, taskId, StringComparison.Ordinal).TrimStart('/');
+    }
+
     /// <summary>The retry and timeout settings of the HTTP client. Default: the configured <see cref="RemoteProviderOptions.Resilience"/>.</summary>
     protected virtual ProviderResilienceOptions Resilience() => Options.Resilience;
 

@@ -14,6 +14,13 @@ public sealed class GptGeOptions : RemoteProviderOptions
 
     public string DisplayName { get; set; } = "gpt.ge";
 
+    /// <summary>
+    /// DECISION (seeds/README.md): the seeds do not describe polling; the reseller's wider docs poll <c>GET /task/{task_id}</c>,
+    /// and the seeds ask for the polling path to stay configurable. <c>{task_id}</c> is replaced by the id (each path
+    /// segment is escaped when the request is built).
+    /// </summary>
+    public string PollPathTemplate { get; set; } = "task/{task_id}";
+
     /// <summary>Send <c>sync=1</c> (declared synchronous). Off by default; as PicWish's, its requests then get at least <see cref="PicWishProvider.SyncAttemptTimeout"/>.</summary>
     public bool UseSync { get; set; }
 

@@ -120,7 +120,8 @@ public sealed class GptGeProvider : RemoteProvider<GptGeOptions, IGptGeApi>
     public override async Task<ProviderPoll> PollAsync(string providerTaskId, CancellationToken cancellationToken)
     {
         var id = GptGeTaskId.Parse(providerTaskId);
-        var envelope = await _client.SendAsync((api, key) => api.GetAsync(key, id.TaskId, cancellationToken),
+        var path = PollPath(Options.PollPathTemplate, "{task_id}", id.TaskId);
+        var envelope = await _client.SendAsync((api, key) => api.GetAsync(key, path, cancellationToken),
             $"Checking the {Name} task", cancellationToken).ConfigureAwait(false);
         var result = Interpret(envelope.Data ?? throw _client.Unreadable("no data"), id.BatchSize);
         Logger.LogDebug("{Provider} task {ProviderTaskId}: {Poll}", ProviderId, id.TaskId, result);

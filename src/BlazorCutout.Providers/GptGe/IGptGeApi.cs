@@ -39,8 +39,9 @@ public interface IGptGeApi
         CancellationToken cancellationToken);
 
     /// <summary>
-    /// DECISION (seeds/README.md): the seeds do not describe polling; the reseller's wider docs poll <c>GET /task/{task_id}</c>.
+    /// The poll, at the configured <see cref="GptGeOptions.PollPathTemplate"/> (undocumented in the seeds, so configurable):
+    /// <paramref name="path"/> is the template with the id filled in; Refit escapes each of its segments.
     /// </summary>
-    [Get("/task/{taskId}")]
-    Task<HttpResponseMessage> GetAsync([Authorize("Bearer")] string apiKey, string taskId, CancellationToken cancellationToken);
+    [Get("/{**path}")]
+    Task<HttpResponseMessage> GetAsync([Authorize("Bearer")] string apiKey, string path, CancellationToken cancellationToken);
 }

@@ -11,7 +11,10 @@ public interface ITengrApi
     [Post("/v2/artworks/segmentation")]
     Task<HttpResponseMessage> CreateAsync([Authorize("Bearer")] string apiKey, [Body] SegmentationRequest body, CancellationToken cancellationToken);
 
-    /// <summary>The README's decision: <c>GET /v2/artworks/{id}</c>, same body shape as the 202 answer.</summary>
-    [Get("/v2/artworks/{id}")]
-    Task<HttpResponseMessage> GetAsync([Authorize("Bearer")] string apiKey, string id, CancellationToken cancellationToken);
+    /// <summary>
+    /// The poll, at the configured <see cref="TengrOptions.PollPath"/> (undocumented in 001, so configurable):
+    /// <paramref name="path"/> is the template with the id filled in; Refit escapes each of its segments.
+    /// </summary>
+    [Get("/{**path}")]
+    Task<HttpResponseMessage> GetAsync([Authorize("Bearer")] string apiKey, string path, CancellationToken cancellationToken);
 }

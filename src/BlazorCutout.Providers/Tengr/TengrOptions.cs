@@ -18,6 +18,13 @@ public sealed class TengrOptions : RemoteProviderOptions
 
     public string DisplayName { get; set; } = "Tengr.ai";
 
+    /// <summary>
+    /// The README's decision: <c>GET /v2/artworks/{id}</c>, same body shape as the 202 answer; configurable, as the seeds
+    /// ask for an undocumented polling path. <c>{id}</c> is replaced by the id (each path segment is escaped when the
+    /// request is built).
+    /// </summary>
+    public string PollPath { get; set; } = "/v2/artworks/{id}";
+
     // ---- text mode (001 defaults) ----
     /// <summary>001: ≤ 1 (we also require ≥ 0), default 0.2.</summary>
     public double TextConfidence { get; set; } = 0.2;

@@ -70,7 +70,8 @@ public sealed class TengrProvider : RemoteProvider<TengrOptions, ITengrApi>
 
     public override async Task<ProviderPoll> PollAsync(string providerTaskId, CancellationToken cancellationToken)
     {
-        var answer = await _api.SendAsync((api, key) => api.GetAsync(key, providerTaskId, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var path = PollPath(Options.PollPath, "{id}", providerTaskId);
+        var answer = await _api.SendAsync((api, key) => api.GetAsync(key, path, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (!answer.IsSuccess) throw _api.Observe(MapError(answer, $"Checking the {Descriptor.DisplayName} artwork"));
         var artwork = ReadArtwork(answer.Body) ?? throw new ProviderException(ProviderErrorCode.ServerError,
             $"{Descriptor.DisplayName} answered in a way BlazorCutout could not read; it will be retried.", isTransient: true, providerDetail: Detail(answer.Body));
