@@ -1,60 +1,46 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text.Json;
-using BlazorCutout.Providers.Secrets;
 using Microsoft.Extensions.Logging;
 
 namespace BlazorCutout.Providers;
 
 /// <summary>
-/// The HTTP side of the JSON clients (HitPaw, Tengr): a request is built only while the provider is enabled and has a
+/// The answer side of the JSON clients (HitPaw, Tengr): a call is made only while the provider is enabled and has a
 /// key, the whole answer is read (status, body, Retry-After) for the client to interpret, and every refusal passes
 /// through <see cref="Observe"/>, so a 402 or 401 holds the account (<see cref="ProviderAccountState.Refusal"/>).
-/// Each client keeps its wire format, error table and decisions; the HTTP client and account state belong to the
-/// provider (<see cref="RemoteProvider{TOptions}"/>).
+/// Each client keeps its wire format (its Refit interface), error table and decisions; the Refit client and account
+/// state belong to the provider (<see cref="RemoteProvider{TOptions, TApi}"/>).
 /// </summary>
-internal sealed class JsonApiClient
+internal sealed class JsonApiClient<TApi>
 {
-    private readonly Func<HttpClient> _http;
+    private readonly Func<TApi> _api;
     private readonly RemoteProviderOptions _options;
     private readonly ProviderDescriptor _descriptor;
     private readonly ProviderAccountState _account;
-    private readonly JsonSerializerOptions _json;
-    private readonly Action<HttpRequestMessage, Secret> _authorize;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
 
-    /// <param name="http">The provider's lazily created client (a refused base URL throws on first use).</param>
-    /// <param name="authorize">Puts the key where the service expects it (a header).</param>
-    public JsonApiClient(Func<HttpClient> http, RemoteProviderOptions options, ProviderDescriptor descriptor, ProviderAccountState account,
-        JsonSerializerOptions json, Action<HttpRequestMessage, Secret> authorize, ILogger logger, TimeProvider time)
+    /// <param name="api">The provider's lazily created Refit client (a refused base URL throws on first use).</param>
+    public JsonApiClient(Func<TApi> api, RemoteProviderOptions options, ProviderDescriptor descriptor, ProviderAccountState account,
+        ILogger logger, TimeProvider time)
     {
-        _http = http;
+        _api = api;
         _options = options;
         _descriptor = descriptor;
         _account = account;
-        _json = json;
-        _authorize = authorize;
         _logger = logger;
         _time = time;
     }
 
-    public HttpRequestMessage Get(string path) => Request(HttpMethod.Get, path);
-
-    public HttpRequestMessage Post<TBody>(string path, TBody body)
+    /// <param name="send">One call of the Refit client, given the revealed key.</param>
+    public async Task<JsonAnswer> SendAsync(Func<TApi, string, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
     {
-        var request = Request(HttpMethod.Post, path);
-        // Buffered bytes, so the resilience layer can re-send the request.
-        request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, _json));
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        return request;
-    }
-
-    public async Task<JsonAnswer> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
+        if (!_options.Enabled)
+            throw new ProviderException(ProviderErrorCode.ProviderUnavailable, $"{_descriptor.DisplayName} is disabled in the configuration.", isTransient: false);
+        var key = _options.ApiKey is { IsEmpty: false } k ? k : throw new ProviderException(ProviderErrorCode.ProviderMisconfigured,
+            $"No API key is configured for {_descriptor.DisplayName}.", isTransient: false);
         try
         {
-            using var response = await _http().SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            using var response = await send(_api(), key.Reveal()).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             return new JsonAnswer(response.StatusCode, body, RetryAfterHeader.Read(response, _time.GetUtcNow()));
         }
@@ -74,18 +60,6 @@ internal sealed class JsonApiClient
                 _descriptor.Id, e.Code, e.ProviderDetail, _account.HoldFor);
         }
         return e;
-    }
-
-    private HttpRequestMessage Request(HttpMethod method, string path)
-    {
-        if (!_options.Enabled)
-            throw new ProviderException(ProviderErrorCode.ProviderUnavailable, $"{_descriptor.DisplayName} is disabled in the configuration.", isTransient: false);
-        var key = _options.ApiKey is { IsEmpty: false } k ? k : throw new ProviderException(ProviderErrorCode.ProviderMisconfigured,
-            $"No API key is configured for {_descriptor.DisplayName}.", isTransient: false);
-        var request = new HttpRequestMessage(method, new Uri(path.TrimStart('/'), UriKind.Relative));
-        _authorize(request, key);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        return request;
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using BlazorCutout.Providers.Resilience;
 using BlazorCutout.Providers.Secrets;
 using BlazorCutout.Providers.Security;
@@ -9,14 +10,17 @@ namespace BlazorCutout.Providers;
 /// <summary>
 /// The wiring every remote client shares: its options snapshot, the descriptor built from them, the guarded downloader,
 /// logger and clock, what it learned about the account (<see cref="ProviderAccountState"/>, carried over by
-/// <see cref="ReconfigurableProvider{TOptions}"/>) and one lazily created resilient <see cref="HttpClient"/>.
+/// <see cref="ReconfigurableProvider{TOptions}"/>) and one lazily created resilient client: the service's Refit
+/// interface <typeparamref name="TApi"/> over an <see cref="HttpClient"/> from <see cref="ProviderHttpClientFactory"/>.
 /// Wire formats, error mapping and the decision to refuse a submission while the account is held stay in the clients
-/// (HitPaw and Tengr send through <see cref="JsonApiClient"/>).
+/// (HitPaw and Tengr send through <see cref="JsonApiClient"/>, PicWish and gpt.ge through <c>EnvelopeClient</c>).
 /// </summary>
-public abstract class RemoteProvider<TOptions> : ICutoutProvider, IProviderAccountControl, IProviderAccountStateSource, IDisposable
+public abstract class RemoteProvider<TOptions, TApi> : ICutoutProvider, IProviderAccountControl, IProviderAccountStateSource, IDisposable
     where TOptions : RemoteProviderOptions
+    where TApi : class
 {
     private readonly Lazy<HttpClient> _http;
+    private readonly Lazy<TApi> _api;
 
     protected RemoteProvider(TOptions options, Func<TOptions, ProviderDescriptor> describe, ProviderHttpClientFactory httpClients,
         SafeDownloader downloader, ILogger? logger, TimeProvider? time)
@@ -30,6 +34,7 @@ public abstract class RemoteProvider<TOptions> : ICutoutProvider, IProviderAccou
         // Created on first use: a refused or missing base URL must fail this provider's jobs, not the whole registry.
         _http = new Lazy<HttpClient>(() => httpClients.CreateClient(Descriptor, BaseAddress(), Resilience()),
             LazyThreadSafetyMode.ExecutionAndPublication);
+        _api = new Lazy<TApi>(() => ProviderHttpClientFactory.CreateApi<TApi>(_http.Value, JsonOptions), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public ProviderDescriptor Descriptor { get; }
@@ -40,8 +45,11 @@ public abstract class RemoteProvider<TOptions> : ICutoutProvider, IProviderAccou
     protected TimeProvider Time { get; }
     protected ProviderAccountState Account { get; }
 
-    /// <summary>The client's HTTP client, created through <see cref="ProviderHttpClientFactory"/> on first use.</summary>
-    protected HttpClient Http => _http.Value;
+    /// <summary>The service's Refit client, created through <see cref="ProviderHttpClientFactory"/> on first use (a refused base URL throws here).</summary>
+    protected TApi Api => _api.Value;
+
+    /// <summary>The service's JSON conventions for request bodies; null: the web defaults (PicWish and gpt.ge send forms only).</summary>
+    protected virtual JsonSerializerOptions? JsonOptions => null;
 
     protected string Name => Descriptor.DisplayName;
 
@@ -66,6 +74,18 @@ public abstract class RemoteProvider<TOptions> : ICutoutProvider, IProviderAccou
             $"No base URL is configured for {Descriptor.DisplayName}.", isTransient: false);
         if (!baseUrl.AbsoluteUri.EndsWith('/')) baseUrl = new Uri(baseUrl.AbsoluteUri + "/");
         return baseUrl;
+    }
+
+    /// <summary>
+    /// A configured polling path with the task id filled in, for a Refit <c>{**path}</c> route (which escapes each
+    /// segment). The id must not split into segments: an id holding '/' is refused rather than sent to another path.
+    /// </summary>
+    protected string PollPath(string template, string placeholder, string taskId)
+    {
+        if (taskId.Contains('/') || taskId.Contains('?') || taskId.Contains('#'))
+            throw new ProviderException(ProviderErrorCode.ServerError,
+                $"{Descriptor.DisplayName} gave a task id BlazorCutout cannot put in its polling path.", isTransient: false, providerDetail: "bad-task-id");
+        return template.Replace(placeholder, taskId, StringComparison.Ordinal).TrimStart('/');
     }
 
     /// <summary>The retry and timeout settings of the HTTP client. Default: the configured <see cref="RemoteProviderOptions.Resilience"/>.</summary>

@@ -13,11 +13,11 @@ public sealed class GptGeOptions : RemoteProviderOptions
     public static readonly Uri DefaultBaseUrl = new("https://api.gpt.ge/");
 
     public string DisplayName { get; set; } = "gpt.ge";
-    public string SegmentationPath { get; set; } = "task/pic/segmentation";
-    public string BackgroundPath { get; set; } = "task/pic/background";
+
     /// <summary>
-    /// DECISION (seeds/README.md): the seeds do not describe polling; the reseller's wider docs poll <c>GET /task/{task_id}</c>.
-    /// <c>{task_id}</c> is replaced by the escaped id.
+    /// DECISION (seeds/README.md): the seeds do not describe polling; the reseller's wider docs poll <c>GET /task/{task_id}</c>,
+    /// and the seeds ask for the polling path to stay configurable. <c>{task_id}</c> is replaced by the id (each path
+    /// segment is escaped when the request is built).
     /// </summary>
     public string PollPathTemplate { get; set; } = "task/{task_id}";
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using BlazorCutout.Engine;
 using BlazorCutout.Providers.PicWish;
@@ -16,7 +15,7 @@ namespace BlazorCutout.Providers.GptGe;
 /// <c>GET /task/{task_id}</c> (configurable). It resells PicWish: the envelope, the state codes and the status table are
 /// PicWish's (<see cref="PicWishStates"/>); timestamps are numbers here (both accepted).
 /// </summary>
-public sealed class GptGeProvider : RemoteProvider<GptGeOptions>
+public sealed class GptGeProvider : RemoteProvider<GptGeOptions, IGptGeApi>
 {
     public const string ProviderId = "gptge";
 
@@ -27,17 +26,13 @@ public sealed class GptGeProvider : RemoteProvider<GptGeOptions>
         [ProviderOperation.GenerateBackground] = new(PerBatchItem: 1),
     });
 
-    private readonly EnvelopeClient _client;
+    private readonly EnvelopeClient<IGptGeApi> _client;
 
     public GptGeProvider(IOptions<GptGeOptions> options, ProviderHttpClientFactory httpClients, SafeDownloader downloader,
         ILogger<GptGeProvider>? logger = null, TimeProvider? time = null)
         : base(options.Value, BuildDescriptor, httpClients, downloader, logger, time)
     {
-        _client = new EnvelopeClient(
-            () => Http,
-            () => Options.ApiKey,
-            static (request, key) => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Reveal()),
-            Account, Logger, ProviderId, Options.DisplayName);
+        _client = new EnvelopeClient<IGptGeApi>(() => Api, () => Options.ApiKey, Account, Logger, ProviderId, Options.DisplayName);
     }
 
     protected override Uri BaseAddress() => Options.BaseUrl ?? GptGeOptions.DefaultBaseUrl;
@@ -79,20 +74,27 @@ public sealed class GptGeProvider : RemoteProvider<GptGeOptions>
 
     public override async Task<ProviderSubmission> SubmitAsync(ProviderJob job, CancellationToken cancellationToken)
     {
-        var (path, batch) = job.Operation switch
+        var batch = job.Operation switch
         {
-            ProviderOperation.RemoveBackground => (Options.SegmentationPath, (int?)null),
-            ProviderOperation.GenerateBackground => (Options.BackgroundPath, job.Options.BatchSize),
+            ProviderOperation.RemoveBackground => (int?)null,
+            ProviderOperation.GenerateBackground => job.Options.BatchSize,
             _ => throw new ProviderException(ProviderErrorCode.UnsupportedOperation, $"{Name} can remove or generate backgrounds only.", false),
         };
-        using var form = job.Operation == ProviderOperation.GenerateBackground ? BuildBackgroundForm(job, Options.UseSync) : BuildCutoutForm(job, Options.UseSync);
-        if (job.CallbackUrl is not null)
+        Func<IGptGeApi, string, Task<HttpResponseMessage>> send;
+        if (job.Operation == ProviderOperation.GenerateBackground)
         {
-            Downloader.Guard.EnsureAllowed(job.CallbackUrl); // the same rule as every URL we hand out or fetch
-            form.Add(new StringContent(job.CallbackUrl.AbsoluteUri), "callback_url");
+            var f = BuildBackgroundForm(job, Options.UseSync);
+            var callback = CallbackUrl(job);
+            send = (api, key) => api.GenerateBackgroundAsync(key, f.Image.File, f.Image.Url, f.BatchSize, f.Prompt, f.Sync, callback, cancellationToken);
         }
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = form };
-        var envelope = await _client.SendAsync(request, "Submitting to " + Name, cancellationToken).ConfigureAwait(false);
+        else
+        {
+            var f = BuildCutoutForm(job, Options.UseSync);
+            var callback = CallbackUrl(job);
+            send = (api, key) => api.SegmentAsync(key, f.Image.File, f.Image.Url, f.Sync, f.Type, f.OutputType, f.Crop, f.Format, f.BackgroundColor,
+                callback, cancellationToken);
+        }
+        var envelope = await _client.SendAsync(send, "Submitting to " + Name, cancellationToken).ConfigureAwait(false);
         var data = envelope.Data ?? throw _client.Unreadable("no data");
         var taskId = PicWishWire.Text(data, "task_id");
         var id = new GptGeTaskId(taskId ?? "", batch);
@@ -118,9 +120,9 @@ public sealed class GptGeProvider : RemoteProvider<GptGeOptions>
     public override async Task<ProviderPoll> PollAsync(string providerTaskId, CancellationToken cancellationToken)
     {
         var id = GptGeTaskId.Parse(providerTaskId);
-        var path = Options.PollPathTemplate.Replace("{task_id}", Uri.EscapeDataString(id.TaskId), StringComparison.Ordinal);
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        var envelope = await _client.SendAsync(request, $"Checking the {Name} task", cancellationToken).ConfigureAwait(false);
+        var path = PollPath(Options.PollPathTemplate, "{task_id}", id.TaskId);
+        var envelope = await _client.SendAsync((api, key) => api.GetAsync(key, path, cancellationToken),
+            $"Checking the {Name} task", cancellationToken).ConfigureAwait(false);
         var result = Interpret(envelope.Data ?? throw _client.Unreadable("no data"), id.BatchSize);
         Logger.LogDebug("{Provider} task {ProviderTaskId}: {Poll}", ProviderId, id.TaskId, result);
         return result;
@@ -130,33 +132,33 @@ public sealed class GptGeProvider : RemoteProvider<GptGeOptions>
         ResultFetcher.FetchUnexpiredAsync(result, Downloader, Options.MaxResultBytes, Time,
             inner => PicWishStates.ResultExpired(Name, Options.ResultLifetime, inner), cancellationToken);
 
+    /// <summary>The callback URL, under the same rule as every URL we hand out or fetch.</summary>
+    private string? CallbackUrl(ProviderJob job)
+    {
+        if (job.CallbackUrl is null) return null;
+        Downloader.Guard.EnsureAllowed(job.CallbackUrl);
+        return job.CallbackUrl.AbsoluteUri;
+    }
+
     /// <summary>000's form: image, sync, type, output_type, crop, format, bg_color (JPG only, as PicWish).</summary>
-    internal static MultipartFormDataContent BuildCutoutForm(ProviderJob job, bool sync)
+    internal static GptGeCutoutForm BuildCutoutForm(ProviderJob job, bool sync)
     {
         var o = job.Options;
         if (o.BackgroundImage is not null)
             throw Refuse("gpt.ge cannot place a background image behind a cut-out; use a colour or another provider.");
-        var form = new MultipartFormDataContent();
-        PicWishProvider.AddImage(form, job.Source, "image_file", "image_url", "The image");
-        form.Add(new StringContent(sync ? "1" : "0"), "sync");
-        if (PicWishProvider.TypeName(o.Type) is { } type) form.Add(new StringContent(type), "type");
-        form.Add(new StringContent(((int)o.Output).ToString(CultureInfo.InvariantCulture)), "output_type");
-        form.Add(new StringContent(o.Crop ? "1" : "0"), "crop");
-        form.Add(new StringContent(PicWishProvider.FormatName(o.Format)), "format");
-        if (o.BackgroundColor is not null)
-        {
-            if (o.Format != OutputFormat.Jpg)
-                throw Refuse("gpt.ge fills the background with a colour only for JPG results; choose JPG or remove the colour.");
-            form.Add(new StringContent(o.BackgroundColor.TrimStart('#')), "bg_color");
-        }
-        return form;
+        var image = PicWishProvider.FormImageOf(job.Source, "The image");
+        var format = PicWishProvider.FormatName(o.Format);
+        if (o.BackgroundColor is not null && o.Format != OutputFormat.Jpg)
+            throw Refuse("gpt.ge fills the background with a colour only for JPG results; choose JPG or remove the colour.");
+        return new GptGeCutoutForm(image, PicWishProvider.Flag(sync), PicWishProvider.TypeName(o.Type),
+            ((int)o.Output).ToString(CultureInfo.InvariantCulture), PicWishProvider.Flag(o.Crop), format, o.BackgroundColor?.TrimStart('#'));
     }
 
     /// <summary>
     /// 002's form: image, batch_size, prompt, sync. DECISION: the cut-out options do not apply to background generation;
     /// non-default ones are refused rather than silently dropped (the result format is the service's choice).
     /// </summary>
-    internal static MultipartFormDataContent BuildBackgroundForm(ProviderJob job, bool sync)
+    internal static GptGeBackgroundForm BuildBackgroundForm(ProviderJob job, bool sync)
     {
         var o = job.Options;
         if (string.IsNullOrWhiteSpace(o.BackgroundPrompt))
@@ -167,12 +169,8 @@ public sealed class GptGeProvider : RemoteProvider<GptGeOptions>
             throw Refuse($"Choose between 1 and {JobOptions.MaxBatchSize} images.");
         if (o.Output != OutputKind.Image || o.Crop || o.BackgroundColor is not null || o.BackgroundImage is not null || o.Type != SubjectType.Auto)
             throw Refuse("Background generation takes only a prompt and a number of images; clear the cut-out options (mask, crop, colour, background image, subject type).");
-        var form = new MultipartFormDataContent();
-        PicWishProvider.AddImage(form, job.Source, "image_file", "image_url", "The image");
-        form.Add(new StringContent(o.BatchSize.ToString(CultureInfo.InvariantCulture)), "batch_size");
-        form.Add(new StringContent(o.BackgroundPrompt), "prompt");
-        form.Add(new StringContent(sync ? "1" : "0"), "sync");
-        return form;
+        return new GptGeBackgroundForm(PicWishProvider.FormImageOf(job.Source, "The image"),
+            o.BatchSize.ToString(CultureInfo.InvariantCulture), o.BackgroundPrompt, PicWishProvider.Flag(sync));
     }
 
     private static ProviderException Refuse(string message) => new(ProviderErrorCode.InvalidOption, message, false);
@@ -235,3 +233,9 @@ public sealed class GptGeProvider : RemoteProvider<GptGeOptions>
         };
     }
 }
+
+/// <summary>000's form fields as sent; null ones are left out.</summary>
+internal sealed record GptGeCutoutForm(FormImage Image, string Sync, string? Type, string OutputType, string Crop, string Format, string? BackgroundColor);
+
+/// <summary>002's form fields as sent.</summary>
+internal sealed record GptGeBackgroundForm(FormImage Image, string BatchSize, string Prompt, string Sync);

@@ -18,12 +18,6 @@ public sealed class HitPawOptions : RemoteProviderOptions
 
     public string DisplayName { get; set; } = "HitPaw";
 
-    /// <summary>003: <c>POST /api/image-segmentation</c>.</summary>
-    public string SubmitPath { get; set; } = "/api/image-segmentation";
-
-    /// <summary>003: <c>POST /api/task-status</c> (a POST that only reads: marked retry-safe).</summary>
-    public string StatusPath { get; set; } = "/api/task-status";
-
     /// <summary>003: "job_id and output media files are valid for 8 days after completion".</summary>
     public TimeSpan ResultLifetime { get; set; } = TimeSpan.FromDays(8);
 }

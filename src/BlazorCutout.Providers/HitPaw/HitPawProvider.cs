@@ -15,21 +15,22 @@ namespace BlazorCutout.Providers.HitPaw;
 /// JSON, <c>Apikey</c> header. URL-only: the source must reach HitPaw as BlazorCutout's signed public URL.
 /// Thread-safe singleton; the only state it keeps is what it learned about the account (coins exhausted, key refused).
 /// </summary>
-public sealed class HitPawProvider : RemoteProvider<HitPawOptions>
+public sealed class HitPawProvider : RemoteProvider<HitPawOptions, IHitPawApi>
 {
     public const string ProviderId = "hitpaw";
     /// <summary>003 reports <c>consume_coins</c>: the reported cost is always in coins.</summary>
     public const string CoinUnit = "coins";
 
-    private readonly JsonApiClient _api;
+    private readonly JsonApiClient<IHitPawApi> _api;
 
     public HitPawProvider(IOptions<HitPawOptions> options, ProviderHttpClientFactory http, SafeDownloader downloader,
         ILogger<HitPawProvider>? logger = null, TimeProvider? time = null)
         : base(options.Value, BuildDescriptor, http, downloader, logger, time)
     {
-        _api = new JsonApiClient(() => Http, Options, Descriptor, Account, Json,
-            (request, key) => request.Headers.TryAddWithoutValidation("Apikey", key.Reveal()), Logger, Time);
+        _api = new JsonApiClient<IHitPawApi>(() => Api, Options, Descriptor, Account, Logger, Time);
     }
+
+    protected override JsonSerializerOptions JsonOptions => Json;
 
     public static ProviderDescriptor BuildDescriptor(HitPawOptions o) => new()
     {
@@ -62,8 +63,8 @@ public sealed class HitPawProvider : RemoteProvider<HitPawOptions>
             $"{Descriptor.DisplayName} only fetches images from a URL, and no public URL of this image is available " +
             "(BlazorCutout needs a configured public base URL).", isTransient: false);
 
-        using var request = _api.Post(Options.SubmitPath, new SubmitRequest(fileUrl.AbsoluteUri));
-        var answer = await _api.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var answer = await _api.SendAsync((api, key) => api.SubmitAsync(key, new SubmitRequest(fileUrl.AbsoluteUri), cancellationToken),
+            cancellationToken).ConfigureAwait(false);
 
         var envelope = Read<SubmitData>(answer.Body);
         if (!answer.IsSuccess || IsBodyError(envelope))
@@ -82,9 +83,9 @@ public sealed class HitPawProvider : RemoteProvider<HitPawOptions>
 
     public override async Task<ProviderPoll> PollAsync(string providerTaskId, CancellationToken cancellationToken)
     {
-        using var request = _api.Post(Options.StatusPath, new StatusRequest(providerTaskId));
-        request.Options.Set(ResilienceHandler.RetrySafe, true); // it only reads: repeating it cannot charge
-        var answer = await _api.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        // Marked retry-safe by the interface: it only reads, so repeating it cannot charge.
+        var answer = await _api.SendAsync((api, key) => api.StatusAsync(key, new StatusRequest(providerTaskId), cancellationToken),
+            cancellationToken).ConfigureAwait(false);
 
         var envelope = Read<StatusData>(answer.Body);
         if (!answer.IsSuccess || IsBodyError(envelope))

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace BlazorCutout.Providers.HitPaw;
 
 /// <summary>Seed 003's JSON bodies, exactly as documented (snake_case field names).</summary>
-internal static class HitPawWire
+public static class HitPawWire
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

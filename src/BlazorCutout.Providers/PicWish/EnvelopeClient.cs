@@ -5,26 +5,23 @@ using Microsoft.Extensions.Logging;
 namespace BlazorCutout.Providers.PicWish;
 
 /// <summary>
-/// The HTTP side shared by PicWish and gpt.ge: the credential header, the <c>{status, message, data}</c> envelope and its
-/// status table, and the account state (401 → "key refused"). The client and the account state belong to the provider
-/// (<see cref="RemoteProvider{TOptions}"/>), which disposes the client.
+/// The answer side shared by PicWish and gpt.ge: the key check, the <c>{status, message, data}</c> envelope and its
+/// status table, and the account state (401 → "key refused"). The Refit client and the account state belong to the
+/// provider (<see cref="RemoteProvider{TOptions, TApi}"/>), which disposes the client.
 /// </summary>
-internal sealed class EnvelopeClient
+internal sealed class EnvelopeClient<TApi>
 {
-    private readonly Func<HttpClient> _http;
+    private readonly Func<TApi> _api;
     private readonly Func<Secret?> _key;
-    private readonly Action<HttpRequestMessage, Secret> _authorize;
     private readonly ILogger _logger;
     private readonly string _providerId;
     private readonly string _service;
 
-    /// <param name="http">The provider's lazily created client (a refused base URL throws here, on first use).</param>
-    public EnvelopeClient(Func<HttpClient> http, Func<Secret?> key, Action<HttpRequestMessage, Secret> authorize,
-        ProviderAccountState account, ILogger logger, string providerId, string service)
+    /// <param name="api">The provider's lazily created Refit client (a refused base URL throws here, on first use).</param>
+    public EnvelopeClient(Func<TApi> api, Func<Secret?> key, ProviderAccountState account, ILogger logger, string providerId, string service)
     {
-        _http = http;
+        _api = api;
         _key = key;
-        _authorize = authorize;
         Account = account;
         _logger = logger;
         _providerId = providerId;
@@ -33,25 +30,28 @@ internal sealed class EnvelopeClient
 
     public ProviderAccountState Account { get; }
 
-    /// <summary>Sends, reads the envelope, throws the mapped <see cref="ProviderException"/> unless the effective status is 200.</summary>
-    public async Task<PicWishWire.Envelope> SendAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes the call with the key, reads the envelope, throws the mapped <see cref="ProviderException"/> unless the
+    /// effective status is 200.
+    /// </summary>
+    /// <param name="send">One call of the Refit client, given the revealed key.</param>
+    public async Task<PicWishWire.Envelope> SendAsync(Func<TApi, string, Task<HttpResponseMessage>> send, string what, CancellationToken cancellationToken)
     {
         if (_key() is not { IsEmpty: false } key)
             throw new ProviderException(ProviderErrorCode.ProviderMisconfigured, $"No API key is configured for {_service}.", false);
-        _authorize(request, key);
         try
         {
-            HttpClient http;
+            TApi api;
             try
             {
-                http = _http();
+                api = _api();
             }
             catch (UrlRefusedException e)
             {
                 throw new ProviderException(ProviderErrorCode.ProviderMisconfigured,
                     $"The configured {_service} address is not allowed: {e.Message}", false, inner: e, providerDetail: "base-url-refused");
             }
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            using var response = await send(api, key.Reveal()).ConfigureAwait(false);
             var envelope = await PicWishWire.ReadAsync(response, cancellationToken).ConfigureAwait(false);
             if (envelope.Status != 200)
                 throw PicWishStates.MapStatus(envelope.Status, _service, what, envelope.Message, envelope.RetryAfter);

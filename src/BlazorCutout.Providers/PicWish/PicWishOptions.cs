@@ -16,9 +16,6 @@ public sealed class PicWishOptions : RemoteProviderOptions
     public PicWishOptions() => PollDeadline = TimeSpan.FromSeconds(240);
 
     public string DisplayName { get; set; } = "PicWish";
-    public string CreatePath { get; set; } = "api/tasks/visual/segmentation";
-    /// <summary>GET path of a task; <c>{task_id}</c> is replaced by the escaped id.</summary>
-    public string PollPathTemplate { get; set; } = "api/tasks/visual/segmentation/{task_id}";
 
     /// <summary>
     /// Send <c>sync=1</c> and get the result in the create answer (the provider is then declared synchronous). Off by

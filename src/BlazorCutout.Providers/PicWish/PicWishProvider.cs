@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using BlazorCutout.Engine;
@@ -5,6 +6,7 @@ using BlazorCutout.Providers.Resilience;
 using BlazorCutout.Providers.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Refit;
 
 namespace BlazorCutout.Providers.PicWish;
 
@@ -14,7 +16,7 @@ namespace BlazorCutout.Providers.PicWish;
 /// Results are URLs valid for 1 hour (<c>return_type=1</c>); base64 answers are accepted too.
 /// Decisions where 004 is silent are named in <see cref="PicWishWire"/>, <see cref="PicWishStates"/> and below.
 /// </summary>
-public sealed class PicWishProvider : RemoteProvider<PicWishOptions>
+public sealed class PicWishProvider : RemoteProvider<PicWishOptions, IPicWishApi>
 {
     public const string ProviderId = "picwish";
 
@@ -40,17 +42,13 @@ public sealed class PicWishProvider : RemoteProvider<PicWishOptions>
     public static IReadOnlySet<string> AcceptedFormats { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         { "jpg", "jpeg", "bmp", "png", "webp", "tiff", "tif", "jfif" };
 
-    private readonly EnvelopeClient _client;
+    private readonly EnvelopeClient<IPicWishApi> _client;
 
     public PicWishProvider(IOptions<PicWishOptions> options, ProviderHttpClientFactory httpClients, SafeDownloader downloader,
         ILogger<PicWishProvider>? logger = null, TimeProvider? time = null)
         : base(options.Value, BuildDescriptor, httpClients, downloader, logger, time)
     {
-        _client = new EnvelopeClient(
-            () => Http,
-            () => Options.ApiKey,
-            static (request, key) => request.Headers.TryAddWithoutValidation("X-API-KEY", key.Reveal()),
-            Account, Logger, ProviderId, Options.DisplayName);
+        _client = new EnvelopeClient<IPicWishApi>(() => Api, () => Options.ApiKey, Account, Logger, ProviderId, Options.DisplayName);
     }
 
     protected override Uri BaseAddress() => Options.BaseUrl ?? PicWishOptions.DefaultBaseUrl;
@@ -96,9 +94,10 @@ public sealed class PicWishProvider : RemoteProvider<PicWishOptions>
     {
         if (job.Operation != ProviderOperation.RemoveBackground)
             throw new ProviderException(ProviderErrorCode.UnsupportedOperation, $"{Name} can only remove backgrounds.", false);
-        using var form = BuildForm(job, Options.UseSync);
-        using var request = new HttpRequestMessage(HttpMethod.Post, Options.CreatePath) { Content = form };
-        var envelope = await SendAsync(request, "Submitting to " + Name, cancellationToken).ConfigureAwait(false);
+        var f = BuildForm(job, Options.UseSync);
+        var envelope = await _client.SendAsync((api, key) => api.CreateAsync(key, f.Image.File, f.Image.Url, f.Sync, f.Type, f.ReturnType,
+            f.OutputType, f.Crop, f.Format, f.BackgroundColor, f.BackgroundImage?.File, f.BackgroundImage?.Url, cancellationToken),
+            "Submitting to " + Name, cancellationToken).ConfigureAwait(false);
         var data = envelope.Data ?? throw Unreadable("no data");
 
         var taskId = PicWishWire.Text(data, "task_id");
@@ -123,9 +122,8 @@ public sealed class PicWishProvider : RemoteProvider<PicWishOptions>
 
     public override async Task<ProviderPoll> PollAsync(string providerTaskId, CancellationToken cancellationToken)
     {
-        var path = Options.PollPathTemplate.Replace("{task_id}", Uri.EscapeDataString(providerTaskId), StringComparison.Ordinal);
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        var envelope = await SendAsync(request, $"Checking the {Name} task", cancellationToken).ConfigureAwait(false);
+        var envelope = await _client.SendAsync((api, key) => api.GetAsync(key, providerTaskId, cancellationToken),
+            $"Checking the {Name} task", cancellationToken).ConfigureAwait(false);
         var result = Interpret(envelope.Data ?? throw Unreadable("no data"));
         Logger.LogDebug("{Provider} task {ProviderTaskId}: {Poll}", ProviderId, providerTaskId, result);
         return result;
@@ -136,44 +134,35 @@ public sealed class PicWishProvider : RemoteProvider<PicWishOptions>
             inner => PicWishStates.ResultExpired(Name, Options.ResultLifetime, inner), cancellationToken);
 
     /// <summary>The request form of 004. Exclusive pairs (image_file/image_url, bg_*) are enforced here, not left to a 400.</summary>
-    internal static MultipartFormDataContent BuildForm(ProviderJob job, bool sync)
+    internal static PicWishForm BuildForm(ProviderJob job, bool sync)
     {
         var o = job.Options;
-        var form = new MultipartFormDataContent();
-        AddImage(form, job.Source, "image_file", "image_url", "The image");
-        form.Add(new StringContent(sync ? "1" : "0"), "sync");
-        if (TypeName(o.Type) is { } type) form.Add(new StringContent(type), "type");
-        form.Add(new StringContent(ReturnTypeUrl.ToString(System.Globalization.CultureInfo.InvariantCulture)), "return_type");
-        form.Add(new StringContent(((int)o.Output).ToString(System.Globalization.CultureInfo.InvariantCulture)), "output_type");
-        form.Add(new StringContent(o.Crop ? "1" : "0"), "crop");
-        form.Add(new StringContent(FormatName(o.Format)), "format");
+        var image = FormImageOf(job.Source, "The image");
+        var format = FormatName(o.Format);
         if (o.BackgroundColor is not null && o.BackgroundImage is not null)
             throw Refuse("Choose either a background colour or a background image, not both.");
-        if (o.BackgroundColor is not null)
-        {
-            // DECISION: 004 ignores bg_color unless format=jpg; silently dropping the colour would surprise, so refuse.
-            if (o.Format != OutputFormat.Jpg)
-                throw Refuse("PicWish fills the background with a colour only for JPG results; choose JPG or remove the colour.");
-            form.Add(new StringContent(o.BackgroundColor.TrimStart('#')), "bg_color");
-        }
-        if (o.BackgroundImage is not null)
-            AddImage(form, o.BackgroundImage, "bg_image_file", "bg_image_url", "The background image");
-        return form;
+        // DECISION: 004 ignores bg_color unless format=jpg; silently dropping the colour would surprise, so refuse.
+        if (o.BackgroundColor is not null && o.Format != OutputFormat.Jpg)
+            throw Refuse("PicWish fills the background with a colour only for JPG results; choose JPG or remove the colour.");
+        return new PicWishForm(image, Flag(sync), TypeName(o.Type), ReturnTypeUrl.ToString(CultureInfo.InvariantCulture),
+            ((int)o.Output).ToString(CultureInfo.InvariantCulture), Flag(o.Crop), format, o.BackgroundColor?.TrimStart('#'),
+            o.BackgroundImage is null ? null : FormImageOf(o.BackgroundImage, "The background image"));
     }
 
-    /// <summary>Bytes when we have them (one upload, no public URL needed), else the URL.</summary>
-    internal static void AddImage(MultipartFormDataContent form, JobImage image, string fileField, string urlField, string what)
+    internal static string Flag(bool on) => on ? "1" : "0";
+
+    /// <summary>Bytes when we have them (one upload as a file part, no public URL needed), else the URL.</summary>
+    internal static FormImage FormImageOf(JobImage image, string what)
     {
         if (image.HasBytes)
         {
-            var part = new ByteArrayContent(image.Bytes!.Value.ToArray());
-            part.Headers.ContentType = MediaTypeHeaderValue.TryParse(image.ContentType, out var ct) ? ct : new MediaTypeHeaderValue("application/octet-stream");
-            form.Add(part, fileField, SafeFileName(image.FileName));
+            // A seekable stream over the bytes: the part can be sent again when a retry is allowed (429, no connection).
+            var type = MediaTypeHeaderValue.TryParse(image.ContentType, out var ct) ? ct.ToString() : "application/octet-stream";
+            return new FormImage(new StreamPart(new MemoryStream(image.Bytes!.Value.ToArray(), writable: false), SafeFileName(image.FileName), type), null);
         }
-        else if (image.HasUrl)
-            form.Add(new StringContent(image.PublicUrl!.AbsoluteUri), urlField);
-        else
-            throw new ProviderException(ProviderErrorCode.InputNotAccepted, $"{what} is missing: neither its bytes nor a URL were given.", false);
+        if (image.HasUrl)
+            return new FormImage(null, image.PublicUrl!.AbsoluteUri);
+        throw new ProviderException(ProviderErrorCode.InputNotAccepted, $"{what} is missing: neither its bytes nor a URL were given.", false);
     }
 
     private static string SafeFileName(string? name)
@@ -222,8 +211,12 @@ public sealed class PicWishProvider : RemoteProvider<PicWishOptions>
         return new ProviderPoll.Done(results);
     }
 
-    private Task<PicWishWire.Envelope> SendAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken) =>
-        _client.SendAsync(request, what, cancellationToken);
-
     private ProviderException Unreadable(string why) => _client.Unreadable(why);
 }
+
+/// <summary>An image field of a form: the bytes as a file part, or else the URL (exactly one of the two).</summary>
+internal sealed record FormImage(StreamPart? File, string? Url);
+
+/// <summary>004's form fields as sent; null ones are left out.</summary>
+internal sealed record PicWishForm(FormImage Image, string Sync, string? Type, string ReturnType, string OutputType, string Crop,
+    string Format, string? BackgroundColor, FormImage? BackgroundImage);

@@ -1,23 +1,57 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Refit;
 using BlazorCutout.Providers.Secrets;
 using BlazorCutout.Providers.Security;
 
 namespace BlazorCutout.Providers.Resilience;
 
 /// <summary>
-/// Builds the HttpClient a remote provider client talks to its API with:
-/// <c>ResilienceHandler → RedactingLoggingHandler → SocketsHttpHandler (URL guard connect callback)</c>.
-/// The pipeline (breaker state, rate limiter) is kept per provider id, so however many clients are created for a provider
-/// they share one budget and one breaker. A remote client should create its HttpClient once and keep it.
+/// Makes the clients the remote providers talk to their APIs with: a source-generated Refit client
+/// (<see cref="CreateApi{TApi}"/>) over an <see cref="HttpClient"/> from <see cref="IHttpClientFactory"/> whose chain is
+/// <c>ProviderCallHandler → resilience handler (Microsoft.Extensions.Http.Resilience, <see cref="ProviderResiliencePipeline"/>)
+/// → RedactingLoggingHandler → SocketsHttpHandler (URL guard connect callback)</c>.
+/// The factory keeps its own small service container for that chain rather than the app's: providers are built from
+/// option snapshots outside DI (<see cref="ReconfigurableProvider{TOptions}"/>, tests), their pipeline depends on
+/// settings an administrator may change at any time, and nothing else in the app may share their guarded sockets.
+/// The pipeline (breaker state, rate limiter) is kept per provider id, so however many clients are created for a
+/// provider they share one budget and one breaker. A remote client should create its client once and keep it.
 /// </summary>
-public sealed class ProviderHttpClientFactory(SafeHttpHandlerFactory handlers, ILoggerFactory? loggers = null) : IAsyncDisposable, IDisposable
+public sealed class ProviderHttpClientFactory : IAsyncDisposable, IDisposable
 {
-    private readonly ConcurrentDictionary<string, ProviderResiliencePipeline> _pipelines = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ILoggerFactory _loggers = loggers ?? NullLoggerFactory.Instance;
+    private const string ClientName = "BlazorCutout.Providers";
+    private const string PipelineName = "provider";
 
-    private readonly ConcurrentBag<ProviderResiliencePipeline> _replaced = [];
+    private readonly SafeHttpHandlerFactory _safe;
+    private readonly ILoggerFactory _loggers;
+    private readonly ServiceProvider _services;
+    private readonly IHttpMessageHandlerFactory _handlers;
+    private readonly ConcurrentDictionary<string, ProviderResiliencePipeline> _pipelines = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, ProviderResiliencePipeline> _byKey = new(StringComparer.Ordinal);
+    private int _version;
+
+    public ProviderHttpClientFactory(SafeHttpHandlerFactory handlers, ILoggerFactory? loggers = null)
+    {
+        _safe = handlers;
+        _loggers = loggers ?? NullLoggerFactory.Instance;
+        var services = new ServiceCollection();
+        // The library's own log lines stay off: ours (RedactingLoggingHandler, retry and breaker lines) are written to
+        // leave keys and signed query values out, and the library's request logging would print URLs as they are.
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddHttpClient(ClientName)
+            .RemoveAllLoggers()
+            .ConfigurePrimaryHttpMessageHandler(() => _safe.CreateHandler())
+            .AddResilienceHandler(PipelineName, (builder, context) => PipelineFor(context.InstanceName).Configure(builder))
+            .SelectPipelineBy(_ => request => request.Options.TryGetValue(ProviderRequest.PipelineKey, out var key) ? key : "")
+            .Services.AddHttpClient(ClientName)
+            .AddHttpMessageHandler(() => new RedactingLoggingHandler(_loggers)); // innermost: one line per attempt
+        _services = services.BuildServiceProvider();
+        _handlers = _services.GetRequiredService<IHttpMessageHandlerFactory>();
+    }
 
     /// <summary>
     /// The pipeline for <paramref name="descriptor"/>'s id; created with the first caller's settings, and created anew
@@ -29,28 +63,28 @@ public sealed class ProviderHttpClientFactory(SafeHttpHandlerFactory handlers, I
     public ProviderResiliencePipeline GetPipeline(ProviderDescriptor descriptor, ProviderResilienceOptions? options = null) =>
         _pipelines.AddOrUpdate(descriptor.Id,
             id => Create(id, descriptor, options),
-            (id, existing) =>
-            {
-                if (existing.Limiter.Rate == descriptor.Rate && (options is null || options == existing.Options)) return existing;
-                _replaced.Add(existing);
-                return Create(id, descriptor, options);
-            });
+            (id, existing) => existing.Limiter.Rate == descriptor.Rate && (options is null || options == existing.Options)
+                ? existing
+                : Create(id, descriptor, options));
 
-    private ProviderResiliencePipeline Create(string id, ProviderDescriptor descriptor, ProviderResilienceOptions? options) =>
-        new(id, options ?? new ProviderResilienceOptions(), new ProviderRateLimiter(id, descriptor.Rate), Logger(id));
+    private ProviderResiliencePipeline Create(string id, ProviderDescriptor descriptor, ProviderResilienceOptions? options)
+    {
+        var key = $"{id}#{Interlocked.Increment(ref _version)}";
+        var pipeline = new ProviderResiliencePipeline(id, key, options ?? new ProviderResilienceOptions(),
+            new ProviderRateLimiter(id, descriptor.Rate), _loggers.CreateLogger($"BlazorCutout.Providers.Http.{id}"));
+        _byKey[key] = pipeline;
+        return pipeline;
+    }
+
+    private ProviderResiliencePipeline PipelineFor(string key) => _byKey.TryGetValue(key, out var pipeline) ? pipeline
+        : throw new InvalidOperationException("A provider request reached the resilience handler without its pipeline mark.");
 
     /// <param name="baseAddress">The API root, e.g. https://techhk.aoscdn.com/ (checked by the URL guard like any other URL).</param>
     public HttpClient CreateClient(ProviderDescriptor descriptor, Uri baseAddress, ProviderResilienceOptions? options = null)
     {
-        handlers.Guard.EnsureAllowed(baseAddress);
-        var pipeline = GetPipeline(descriptor, options);
-        var chain = new ResilienceHandler(pipeline)
-        {
-            InnerHandler = new RedactingLoggingHandler(Logger(descriptor.Id), descriptor.Id)
-            {
-                InnerHandler = handlers.CreateHandler(),
-            },
-        };
+        _safe.Guard.EnsureAllowed(baseAddress);
+        var chain = new ProviderCallHandler(GetPipeline(descriptor, options)) { InnerHandler = _handlers.CreateHandler(ClientName) };
+        // Disposing the client disposes our outer handler only: the factory's pooled chain ignores Dispose.
         return new HttpClient(chain, disposeHandler: true)
         {
             BaseAddress = baseAddress,
@@ -59,17 +93,29 @@ public sealed class ProviderHttpClientFactory(SafeHttpHandlerFactory handlers, I
         };
     }
 
-    private ILogger Logger(string providerId) => _loggers.CreateLogger($"BlazorCutout.Providers.Http.{providerId}");
+    /// <summary>
+    /// The source-generated Refit client <typeparamref name="TApi"/> over <paramref name="http"/>. Its methods return the
+    /// raw <see cref="HttpResponseMessage"/> (each provider maps statuses and bodies itself), and failures leave as our
+    /// own exceptions, not wrapped in Refit's.
+    /// </summary>
+    /// <param name="json">The service's JSON conventions for request bodies (field names, nulls left out).</param>
+    public static TApi CreateApi<TApi>(HttpClient http, JsonSerializerOptions? json = null) where TApi : class =>
+        RestService.ForGenerated<TApi>(http, new RefitSettings(new SystemTextJsonContentSerializer(json ?? new JsonSerializerOptions(JsonSerializerDefaults.Web)))
+        {
+            TransportExceptionFactory = static (_, e, _) => e,
+        });
 
     public void Dispose()
     {
-        foreach (var p in _pipelines.Values.Concat(_replaced)) p.Limiter.Dispose();
+        _services.Dispose();
+        foreach (var p in _byKey.Values) p.Limiter.Dispose();
         _pipelines.Clear();
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var p in _pipelines.Values.Concat(_replaced)) await p.Limiter.DisposeAsync().ConfigureAwait(false);
+        await _services.DisposeAsync().ConfigureAwait(false);
+        foreach (var p in _byKey.Values) await p.Limiter.DisposeAsync().ConfigureAwait(false);
         _pipelines.Clear();
     }
 }

@@ -1,8 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
-using Polly.CircuitBreaker;
-using Polly.Retry;
 using Polly.Timeout;
 using BlazorCutout.Providers.Secrets;
 using BlazorCutout.Providers.Security;
@@ -10,81 +9,85 @@ using BlazorCutout.Providers.Security;
 namespace BlazorCutout.Providers.Resilience;
 
 /// <summary>
-/// The per-provider Polly pipeline: total timeout → retry (jittered exponential back-off, Retry-After honoured) →
-/// circuit breaker, plus a separate per-attempt timeout applied inside the rate limiter by <see cref="ResilienceHandler"/>.
-/// One instance per provider id, shared by all its HTTP clients so the breaker sees all traffic.
+/// One provider's resilience settings and the strategies <see cref="ProviderHttpClientFactory"/> gives to
+/// Microsoft.Extensions.Http.Resilience (<c>AddResilienceHandler</c>) for them, outermost first:
+/// total timeout → retry → circuit breaker → rate limiter → attempt timeout.
+/// The limiter sits inside the retry so every attempt, retries included, is paced; and outside the attempt timeout so
+/// time spent queueing is not mistaken for a slow server. The library runs the strategies and reads Retry-After; what
+/// stays ours is which outcomes may be retried (a charging POST only when it certainly was not accepted,
+/// docs/provider-http.md) and what counts against the breaker.
+/// One instance per provider id and settings, shared by all its clients so the breaker and the budget see all traffic.
 /// </summary>
 public sealed class ProviderResiliencePipeline
 {
-    /// <summary>Whether the request in flight may be repeated after it possibly reached the server.</summary>
-    internal static readonly ResiliencePropertyKey<bool> RetrySafeKey = new("BlazorCutout.RetrySafe");
-    internal static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("BlazorCutout.Request");
-
-    public ProviderResiliencePipeline(string providerId, ProviderResilienceOptions options, ProviderRateLimiter limiter, ILogger logger, TimeProvider? time = null)
+    internal ProviderResiliencePipeline(string providerId, string key, ProviderResilienceOptions options, ProviderRateLimiter limiter, ILogger logger)
     {
         ProviderId = providerId;
+        Key = key;
         Options = options;
         Limiter = limiter;
+        _logger = logger;
+    }
 
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time ?? TimeProvider.System }
-            .AddTimeout(options.TotalTimeout);
-        if (options.MaxRetryAttempts > 0) // Polly refuses 0; no retry strategy at all is the same thing
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+    private readonly ILogger _logger;
+
+    public string ProviderId { get; }
+    /// <summary>The pipeline instance's name in the library's registry (<c>picwish#3</c>): the provider id and a settings version.</summary>
+    public string Key { get; }
+    public ProviderResilienceOptions Options { get; }
+    public ProviderRateLimiter Limiter { get; }
+
+    /// <summary>Adds this provider's strategies to the library's pipeline builder.</summary>
+    internal void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder)
+    {
+        builder.AddTimeout(new HttpTimeoutStrategyOptions { Timeout = Options.TotalTimeout, Name = "total" });
+        if (Options.MaxRetryAttempts > 0) // Polly refuses 0; no retry strategy at all is the same thing
+            builder.AddRetry(new HttpRetryStrategyOptions
             {
-                MaxRetryAttempts = options.MaxRetryAttempts,
+                MaxRetryAttempts = Options.MaxRetryAttempts,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                Delay = options.BaseDelay,
-                MaxDelay = options.MaxRetryAfter > options.BaseDelay ? options.MaxRetryAfter : options.BaseDelay,
+                Delay = Options.BaseDelay,
+                MaxDelay = Options.MaxRetryAfter > Options.BaseDelay ? Options.MaxRetryAfter : Options.BaseDelay,
+                // The library waits what Retry-After says (both forms) instead of the back-off; ShouldRetry bounds it.
+                ShouldRetryAfterHeader = true,
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context)),
-                DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Result is { } r && RetryAfterHeader.Read(r, DateTimeOffset.UtcNow) is { } d ? d : (TimeSpan?)null),
                 OnRetry = args =>
                 {
-                    var request = args.Context.Properties.GetValue(RequestKey, null!);
-                    logger.LogWarning("{Provider} retry {Attempt} of {Method} {Url} in {DelayMs:0} ms after {Reason}{RetryAfter}",
-                        providerId, args.AttemptNumber + 1, request?.Method.Method, Redactor.RedactUrl(request?.RequestUri),
+                    var request = args.Context.GetRequestMessage();
+                    _logger.LogWarning("{Provider} retry {Attempt} of {Method} {Url} in {DelayMs:0} ms after {Reason}{RetryAfter}",
+                        ProviderId, args.AttemptNumber + 1, request?.Method.Method, Redactor.RedactUrl(request?.RequestUri),
                         args.RetryDelay.TotalMilliseconds, Describe(args.Outcome),
                         args.Outcome.Result?.Headers.RetryAfter is null ? "" : " (Retry-After)");
-                    args.Outcome.Result?.Dispose(); // release the connection before waiting
                     return ValueTask.CompletedTask;
                 },
             });
-        Outer = builder
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+        builder
+            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {
-                FailureRatio = options.BreakerFailureRatio,
-                MinimumThroughput = Math.Max(2, options.BreakerMinimumThroughput),
-                SamplingDuration = options.BreakerSamplingDuration,
-                BreakDuration = options.BreakDuration,
+                FailureRatio = Options.BreakerFailureRatio,
+                MinimumThroughput = Math.Max(2, Options.BreakerMinimumThroughput),
+                SamplingDuration = Options.BreakerSamplingDuration,
+                BreakDuration = Options.BreakDuration,
                 ShouldHandle = args => ValueTask.FromResult(IsOutage(args.Outcome)),
                 OnOpened = args =>
                 {
-                    logger.LogError("{Provider} circuit opened for {BreakMs:0} ms after {Reason}", providerId, args.BreakDuration.TotalMilliseconds, Describe(args.Outcome));
+                    _logger.LogError("{Provider} circuit opened for {BreakMs:0} ms after {Reason}", ProviderId, args.BreakDuration.TotalMilliseconds, Describe(args.Outcome));
                     return ValueTask.CompletedTask;
                 },
                 OnClosed = _ =>
                 {
-                    logger.LogInformation("{Provider} circuit closed", providerId);
+                    _logger.LogInformation("{Provider} circuit closed", ProviderId);
                     return ValueTask.CompletedTask;
                 },
             })
-            .Build();
-
-        Attempt = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time ?? TimeProvider.System }
-            .AddTimeout(options.AttemptTimeout)
-            .Build();
+            .AddStrategy(_ => new RateLimiterStrategy(Limiter), new RateLimiterStrategy.StrategyOptions())
+            .AddTimeout(new HttpTimeoutStrategyOptions { Timeout = Options.AttemptTimeout, Name = "attempt" });
     }
-
-    public string ProviderId { get; }
-    public ProviderResilienceOptions Options { get; }
-    public ProviderRateLimiter Limiter { get; }
-    internal ResiliencePipeline<HttpResponseMessage> Outer { get; }
-    internal ResiliencePipeline<HttpResponseMessage> Attempt { get; }
 
     private bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
     {
-        var retrySafe = context.Properties.GetValue(RetrySafeKey, false);
+        var retrySafe = context.GetRequestMessage() is { } request && ProviderRequest.IsRetrySafe(request);
         if (outcome.Result is { } response)
         {
             // A 429 means "not accepted": repeating even a charging POST cannot double the charge.

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using BlazorCutout.Providers.Resilience;
 using Microsoft.Extensions.Logging;
 
 namespace BlazorCutout.Providers.Secrets;
@@ -6,14 +8,19 @@ namespace BlazorCutout.Providers.Secrets;
 /// <summary>
 /// Logs each outbound request as method, redacted URL, status and duration — deliberately never headers or bodies,
 /// because that is where API keys (<c>Authorization</c>, <c>X-API-KEY</c>, <c>Apikey</c>) and uploaded images travel.
-/// Sits innermost in a provider's handler chain so every attempt (including retries) is one line.
+/// Sits innermost in the provider handler chain so every attempt (including retries) is one line, under the category
+/// <c>BlazorCutout.Providers.Http.&lt;provider&gt;</c> of the provider the request is marked with.
 /// </summary>
-public sealed partial class RedactingLoggingHandler(ILogger logger, string providerId) : DelegatingHandler
+public sealed partial class RedactingLoggingHandler(ILoggerFactory loggers) : DelegatingHandler
 {
+    private readonly ConcurrentDictionary<string, ILogger> _loggers = new(StringComparer.OrdinalIgnoreCase);
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var url = Redactor.RedactUrl(request.RequestUri);
+        var providerId = ProviderRequest.ProviderOf(request);
+        var logger = _loggers.GetOrAdd(providerId, id => loggers.CreateLogger($"BlazorCutout.Providers.Http.{id}"));
         try
         {
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);

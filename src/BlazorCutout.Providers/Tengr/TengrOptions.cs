@@ -18,10 +18,11 @@ public sealed class TengrOptions : RemoteProviderOptions
 
     public string DisplayName { get; set; } = "Tengr.ai";
 
-    /// <summary>001: <c>POST /v2/artworks/segmentation</c> (202 with the artwork).</summary>
-    public string CreatePath { get; set; } = "/v2/artworks/segmentation";
-
-    /// <summary>The README's decision: <c>GET /v2/artworks/{id}</c>, same body shape as the 202 answer.</summary>
+    /// <summary>
+    /// The README's decision: <c>GET /v2/artworks/{id}</c>, same body shape as the 202 answer; configurable, as the seeds
+    /// ask for an undocumented polling path. <c>{id}</c> is replaced by the id (each path segment is escaped when the
+    /// request is built).
+    /// </summary>
     public string PollPath { get; set; } = "/v2/artworks/{id}";
 
     // ---- text mode (001 defaults) ----

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 using BlazorCutout.Engine;
 using BlazorCutout.Providers.Resilience;
@@ -14,19 +13,20 @@ namespace BlazorCutout.Providers.Tengr;
 /// <c>GET /v2/artworks/{id}</c> until succeeded (results = mask URLs), failed or canceled. Segment by text prompt or by
 /// points; URL-only (the source reaches Tengr as BlazorCutout's signed public URL); optional webhook (polling regardless).
 /// </summary>
-public sealed class TengrProvider : RemoteProvider<TengrOptions>
+public sealed class TengrProvider : RemoteProvider<TengrOptions, ITengrApi>
 {
     public const string ProviderId = "tengr";
 
-    private readonly JsonApiClient _api;
+    private readonly JsonApiClient<ITengrApi> _api;
 
     public TengrProvider(IOptions<TengrOptions> options, ProviderHttpClientFactory http, SafeDownloader downloader,
         ILogger<TengrProvider>? logger = null, TimeProvider? time = null)
         : base(options.Value, BuildDescriptor, http, downloader, logger, time)
     {
-        _api = new JsonApiClient(() => Http, Options, Descriptor, Account, Json,
-            (request, key) => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Reveal()), Logger, Time);
+        _api = new JsonApiClient<ITengrApi>(() => Api, Options, Descriptor, Account, Logger, Time);
     }
+
+    protected override JsonSerializerOptions JsonOptions => Json;
 
     public static ProviderDescriptor BuildDescriptor(TengrOptions o) => new()
     {
@@ -54,8 +54,7 @@ public sealed class TengrProvider : RemoteProvider<TengrOptions>
 
         var webhook = await WebhookAsync(job, cancellationToken).ConfigureAwait(false);
         var parameters = TengrParameters.Build(job, Options, webhook); // validates every documented range before sending
-        using var request = _api.Post(Options.CreatePath, parameters);
-        var answer = await _api.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var answer = await _api.SendAsync((api, key) => api.CreateAsync(key, parameters, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (!answer.IsSuccess) throw _api.Observe(MapError(answer, $"Submitting to {Descriptor.DisplayName}"));
         var artwork = ReadArtwork(answer.Body);
         if (string.IsNullOrWhiteSpace(artwork?.Id))
@@ -71,8 +70,8 @@ public sealed class TengrProvider : RemoteProvider<TengrOptions>
 
     public override async Task<ProviderPoll> PollAsync(string providerTaskId, CancellationToken cancellationToken)
     {
-        using var request = _api.Get(Options.PollPath.Replace("{id}", Uri.EscapeDataString(providerTaskId), StringComparison.Ordinal));
-        var answer = await _api.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var path = PollPath(Options.PollPath, "{id}", providerTaskId);
+        var answer = await _api.SendAsync((api, key) => api.GetAsync(key, path, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (!answer.IsSuccess) throw _api.Observe(MapError(answer, $"Checking the {Descriptor.DisplayName} artwork"));
         var artwork = ReadArtwork(answer.Body) ?? throw new ProviderException(ProviderErrorCode.ServerError,
             $"{Descriptor.DisplayName} answered in a way BlazorCutout could not read; it will be retried.", isTransient: true, providerDetail: Detail(answer.Body));

@@ -123,7 +123,7 @@ public sealed class ResilienceHandlerTests : IAsyncLifetime
     {
         var (client, _, _) = Client(new ProviderResilienceOptions { BaseDelay = TimeSpan.FromMilliseconds(5), MaxRetryAttempts = 2, BreakerMinimumThroughput = 100 });
         using var request = new HttpRequestMessage(HttpMethod.Post, "fail") { Content = new ByteArrayContent([1]) };
-        request.Options.Set(ResilienceHandler.RetrySafe, true);
+        request.Options.Set(ProviderRequest.RetrySafe, true);
         using var response = await client.SendAsync(request);
         Assert.Equal(3, _server.Hits("/fail"));
     }
