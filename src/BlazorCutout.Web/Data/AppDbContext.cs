@@ -8,7 +8,7 @@ namespace BlazorCutout.Web.Data;
 
 /// <summary>
 /// The app's one database: Identity's tables now; tasks, assets, the cost ledger and teams later.
-/// Every model change needs a migration (see tools/MigrationScaffolder); a test fails while one is missing.
+/// Every model change needs a migration (`dotnet tool run dotnet-ef migrations add`, see README); a test fails while one is missing.
 /// </summary>
 public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     : IdentityDbContext<AppUser, IdentityRole, string>(options)
