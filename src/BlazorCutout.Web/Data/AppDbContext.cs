@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using BlazorCutout.Web.Data.Accounts;
 using BlazorCutout.Web.Data.Providers;
 using BlazorCutout.Web.Data.Tasks;
 using Microsoft.EntityFrameworkCore;
@@ -17,6 +18,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<AssetRecord> Assets => Set<AssetRecord>();
     public DbSet<CostEntry> CostEntries => Set<CostEntry>();
     public DbSet<ProviderSettingsRecord> ProviderSettings => Set<ProviderSettingsRecord>();
+    public DbSet<InvitationRecord> Invitations => Set<InvitationRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -77,8 +77,8 @@ public sealed class MigrationUpgradeTests
         command.CommandText = """
             INSERT INTO AspNetRoles (Id, Name, NormalizedName, ConcurrencyStamp) VALUES ('role-admin', 'Admin', 'ADMIN', 'x');
             INSERT INTO AspNetUsers (Id, UserName, NormalizedUserName, Email, NormalizedEmail, EmailConfirmed, PasswordHash,
-                SecurityStamp, ConcurrencyStamp, PhoneNumberConfirmed, TwoFactorEnabled, LockoutEnabled, AccessFailedCount)
-            VALUES ($user, $email, upper($email), $email, upper($email), 0, $hash, 'STAMP', 'c', 0, 0, 1, 0);
+                SecurityStamp, ConcurrencyStamp, PhoneNumberConfirmed, TwoFactorEnabled, LockoutEnabled, AccessFailedCount, CreatedUtc)
+            VALUES ($user, $email, upper($email), $email, upper($email), 0, $hash, 'STAMP', 'c', 0, 0, 1, 0, '2026-11-22 09:00:00');
             INSERT INTO AspNetUserRoles (UserId, RoleId) VALUES ($user, 'role-admin');
             INSERT INTO Assets (Id, OwnerId, TaskId, Role, "Index", ContentType, FileName, Width, Height, Bytes, Sha256, StorageKey, CreatedUtc)
             VALUES ($source, $user, NULL, 'Source', 0, 'image/png', 'in.png', 10, 10, 100, 'aa', 'src/key', '2026-11-22 10:00:00'),
