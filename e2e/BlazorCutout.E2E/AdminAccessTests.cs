@@ -5,23 +5,27 @@ using static Microsoft.Playwright.Assertions;
 
 namespace BlazorCutout.E2E;
 
-/// <summary>Its own app (fresh database): who registers first is what is under test.</summary>
+/// <summary>Its own app (fresh database): the first administrator (from the start-up log's set-up link) and who comes after.</summary>
 public sealed class AdminAccessTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     private const string Password = "Account-Passw0rd!";
 
     [Fact]
-    public async Task The_first_account_reaches_the_admin_page_and_the_second_does_not()
+    public async Task The_set_up_link_makes_the_admin_who_invites_a_second_account_that_does_not_reach_the_admin_page()
     {
         var firstEmail = $"first-{Guid.NewGuid():N}@example.test";
         var secondEmail = $"second-{Guid.NewGuid():N}@example.test";
 
-        var first = await RegisterAsync(firstEmail);
+        var first = await RegisterAsync(firstEmail, Accounts.SetupPath(fixture.App));
         await first.GetByRole(AriaRole.Link, new() { Name = "Admin" }).ClickAsync();
         await Expect(first.GetByRole(AriaRole.Heading, new() { Name = "Admin" })).ToBeVisibleAsync();
         await Expect(first.GetByTestId("users-grid")).ToContainTextAsync(firstEmail);
+        await BrowserFixture.WaitUntilInteractiveAsync(first);
+        await first.GetByTestId("create-invitation").ClickAsync();
+        var link = await first.GetByTestId("invitation-link").Locator("code").InnerTextAsync();
+        await BrowserFixture.ScreenshotAsync(first, "admin-invitation");
 
-        var second = await RegisterAsync(secondEmail);
+        var second = await RegisterAsync(secondEmail, new Uri(link).PathAndQuery);
         await Expect(second.GetByRole(AriaRole.Link, new() { Name = "Admin" })).ToHaveCountAsync(0);
         var denied = await second.GotoAsync("/admin");
         Assert.Equal(403, denied!.Status);
@@ -40,14 +44,10 @@ public sealed class AdminAccessTests(BrowserFixture fixture) : IClassFixture<Bro
         await second.Context.CloseAsync();
     }
 
-    private async Task<IPage> RegisterAsync(string email)
+    private async Task<IPage> RegisterAsync(string email, string registerPath)
     {
         var page = await fixture.NewPageAsync();
-        await page.GotoAsync("/Account/Register");
-        await page.GetByLabel("E-mail").FillAsync(email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByLabel("Confirm password").FillAsync(Password);
-        await page.GetByTestId("register-submit").ClickAsync();
+        await Accounts.RegisterAndLogInAsync(page, email, Password, registerPath);
         await Expect(page).ToHaveURLAsync(new Regex("/studio$"));
         await BrowserFixture.WaitUntilInteractiveAsync(page);
         return page;

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.WebSockets;
 using System.Text.RegularExpressions;
 using BlazorCutout.Bench;
 using BlazorCutout.Providers;
@@ -86,13 +85,7 @@ try
     var cookies = new CookieContainer();
     using (var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = address })
         await LogInAsync(http, email, password);
-    await using var hub = await TaskHubClient.ConnectAsync(async ct =>
-    {
-        var socket = new ClientWebSocket();
-        socket.Options.Cookies = cookies;
-        await socket.ConnectAsync(new Uri($"ws://{address.Authority}{TaskHub.Path}"), ct);
-        return socket;
-    }, TimeSpan.FromSeconds(30));
+    await using var hub = await TaskHubClient.ConnectAsync(new Uri(address, TaskHub.Path), options => options.Cookies = cookies, TimeSpan.FromSeconds(30));
 
     var tasks = app.Services.GetRequiredService<ITaskService>();
     var events = app.Services.GetRequiredService<ITaskEvents>();

@@ -119,11 +119,7 @@ public sealed partial class ProvidersJourneyTests
 
     private static async Task RegisterMemberAsync(IPage page)
     {
-        await page.GotoAsync("/Account/Register");
-        await page.GetByLabel("E-mail").FillAsync($"background-{Guid.NewGuid():N}@example.test");
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(MemberPassword);
-        await page.GetByLabel("Confirm password").FillAsync(MemberPassword);
-        await page.GetByTestId("register-submit").ClickAsync();
+        await Accounts.RegisterAndLogInAsync(page, $"background-{Guid.NewGuid():N}@example.test", MemberPassword);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Studio" })).ToBeVisibleAsync();
         await BrowserFixture.WaitUntilInteractiveAsync(page);
         await page.Locator("[data-drop-ready=true]").WaitForAsync();

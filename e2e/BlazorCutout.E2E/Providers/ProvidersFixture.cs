@@ -40,6 +40,8 @@ public sealed class ProvidersFixture : IAsyncLifetime
             ["BlazorCutout__PublicBaseUrl"] = appUrl,
             ["BlazorCutout__Admin__Email"] = AdminEmail,
             ["BlazorCutout__Admin__Password"] = AdminPassword,
+            ["BlazorCutout__Registration"] = "open", // members register in the journeys
+            ["BlazorCutout__Security__RateLimits__AccountPostsPerMinute"] = "1000", // every post comes from 127.0.0.1
             ["Security__UrlGuard__AllowLoopbackForTests"] = "true",
             ["Security__UrlGuard__AllowHttp"] = "true",
             ["Security__UrlGuard__AllowNonDefaultPorts"] = "true",

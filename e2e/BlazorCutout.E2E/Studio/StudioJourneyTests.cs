@@ -318,11 +318,7 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
     private static async Task RegisterAsync(IPage page)
     {
         var email = $"studio-{Guid.NewGuid():N}@example.test";
-        await page.GotoAsync("/Account/Register");
-        await page.GetByLabel("E-mail").FillAsync(email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByLabel("Confirm password").FillAsync(Password);
-        await page.GetByTestId("register-submit").ClickAsync();
+        await Accounts.RegisterAndLogInAsync(page, email, Password);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Studio" })).ToBeVisibleAsync();
         await BrowserFixture.WaitUntilInteractiveAsync(page);
         await Expect(page.GetByTestId("drop-zone")).ToBeVisibleAsync();

@@ -16,7 +16,12 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var appStarting = AppProcess.StartAsync();
+        // Open registration (the journeys register members), and room for many account posts from the one test address.
+        var appStarting = AppProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["BlazorCutout__Registration"] = "open",
+            ["BlazorCutout__Security__RateLimits__AccountPostsPerMinute"] = "1000",
+        });
         playwright = await Playwright.CreateAsync();
         // Debian's chromium: Playwright's own browser download is not possible here.
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

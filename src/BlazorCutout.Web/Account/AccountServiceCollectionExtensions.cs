@@ -1,3 +1,5 @@
+using BlazorCutout.Providers;
+using BlazorCutout.Web.Account.Registration;
 using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Infrastructure;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -19,6 +21,15 @@ public static class AccountServiceCollectionExtensions
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AccountRegistrar>();
+        services.AddScoped<AccountSignIn>();
+        services.AddScoped<Invitations>();
+        services.AddSingleton<AdminSetupLink>();
+        services.AddHostedService(sp => sp.GetRequiredService<AdminSetupLink>());
+        var (registration, problem) = RegistrationOptions.Read(configuration);
+        services.AddOptions<RegistrationOptions>()
+            .Configure(o => { o.Mode = registration.Mode; o.InvitationLifetime = registration.InvitationLifetime; })
+            .Validate(_ => problem is null, problem ?? "")
+            .ValidateOnStart();
         services.AddScoped<AccountSeeder>();
 
         services.AddAuthentication(options =>
@@ -33,7 +44,12 @@ public static class AccountServiceCollectionExtensions
             {
                 options.User.RequireUniqueEmail = true;
                 options.SignIn.RequireConfirmedAccount = false; // no mail server in a self-hosted install
-                options.Password.RequiredLength = 8;
+                options.Password.RequiredLength = PasswordRules.MinimumLength;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredUniqueChars = 1;
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>()
@@ -44,7 +60,7 @@ public static class AccountServiceCollectionExtensions
         {
             identity.Lockout.AllowedForNewUsers = true;
             identity.Lockout.MaxFailedAccessAttempts = security.Value.MaxFailedAccessAttempts;
-            identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(security.Value.LockoutMinutes);
+            identity.Lockout.DefaultLockoutTimeSpan = AccountSignIn.FirstLockout; // AccountSignIn makes it grow
         });
 
         services.ConfigureApplicationCookie(cookie =>
@@ -52,6 +68,11 @@ public static class AccountServiceCollectionExtensions
             cookie.Cookie.Name = AuthCookieName;
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = SameSiteMode.Lax;
+            // Secure whenever the request is https (behind a proxy: once forwarded headers say so), and always when
+            // the public address is https: a cookie set there must never travel over plain http.
+            cookie.Cookie.SecurePolicy = PublicBaseUrlSetting.Read(configuration)?.Scheme == Uri.UriSchemeHttps
+                ? CookieSecurePolicy.Always
+                : CookieSecurePolicy.SameAsRequest;
             cookie.LoginPath = "/Account/Login";
             cookie.ExpireTimeSpan = TimeSpan.FromDays(14);
             cookie.SlidingExpiration = true;

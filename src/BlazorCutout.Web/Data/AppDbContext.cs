@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using BlazorCutout.Web.Data.Accounts;
 using BlazorCutout.Web.Data.Providers;
 using BlazorCutout.Web.Data.Tasks;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +9,7 @@ namespace BlazorCutout.Web.Data;
 
 /// <summary>
 /// The app's one database: Identity's tables now; tasks, assets, the cost ledger and teams later.
-/// Every model change needs a migration (see tools/MigrationScaffolder); a test fails while one is missing.
+/// Every model change needs a migration (`dotnet tool run dotnet-ef migrations add`, see README); a test fails while one is missing.
 /// </summary>
 public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     : IdentityDbContext<AppUser, IdentityRole, string>(options)
@@ -17,6 +18,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<AssetRecord> Assets => Set<AssetRecord>();
     public DbSet<CostEntry> CostEntries => Set<CostEntry>();
     public DbSet<ProviderSettingsRecord> ProviderSettings => Set<ProviderSettingsRecord>();
+    public DbSet<InvitationRecord> Invitations => Set<InvitationRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -23,10 +23,11 @@ public sealed class SecurityOptions
 {
     public const string Section = "BlazorCutout:Security";
 
-    /// <summary>Wrong passwords in a row before the account is locked.</summary>
+    /// <summary>Wrong passwords in a row before the account is locked (briefly: see <c>AccountSignIn</c>).</summary>
     public int MaxFailedAccessAttempts { get; set; } = 5;
 
-    public int LockoutMinutes { get; set; } = 15;
+    /// <summary>The longest an account stays locked; lock-outs start at 30 s and double up to this.</summary>
+    public int LockoutMinutes { get; set; } = 5;
 }
 
 /// <summary>

@@ -28,6 +28,7 @@ public static class WebApplicationBuilderExtensions
 
         builder.Services.AddDataStore(dataDirectory);
         builder.Services.AddAccounts(builder.Configuration);
+        builder.Services.AddEdgeProtection(builder.Configuration); // forwarded headers, HSTS, rate limits
         builder.Services.AddApiAuthorization(); // 401/403 instead of the login redirect for endpoints marked RequireSignedInApi
         builder.Services.AddAdmin();
 

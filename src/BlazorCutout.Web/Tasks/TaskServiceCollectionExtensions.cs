@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Connections;
 using System.Text.Json.Serialization;
 using BlazorCutout.Engine;
 using BlazorCutout.Providers;
@@ -61,7 +62,9 @@ public static class TaskServiceCollectionExtensions
     /// <summary>The hub (<c>/hubs/tasks</c>) and the asset endpoints.</summary>
     public static IEndpointRouteBuilder MapTasks(this IEndpointRouteBuilder app)
     {
-        app.MapHub<TaskHub>(TaskHub.Path).RequireSignedInApi();
+        // WebSockets only: a WebSocket is one request, authenticated once, so the connection is bound to that user for
+        // its life. Long polling would accept any later request that presents the connection's ?id=, whoever sends it.
+        app.MapHub<TaskHub>(TaskHub.Path, options => options.Transports = HttpTransportType.WebSockets).RequireSignedInApi();
         app.MapAssetEndpoints();
         app.MapCallbackEndpoints();
         return app;

@@ -98,7 +98,9 @@ public sealed class LoginTests(AppFactory app) : IClassFixture<AppFactory>
     public async Task A_tampered_auth_cookie_is_treated_as_signed_out()
     {
         using var browser = app.CreateBrowser();
-        using var registered = await browser.RegisterAsync(TestBrowser.UniqueEmail());
+        var email = TestBrowser.UniqueEmail();
+        using (await browser.RegisterAsync(email)) { }
+        using var registered = await browser.LoginAsync(email); // the response that sets the auth cookie
         var cookie = registered.Headers.GetValues("Set-Cookie")
             .Select(header => header.Split(';')[0])
             .Single(pair => pair.StartsWith(AccountServiceCollectionExtensions.AuthCookieName + "=", StringComparison.Ordinal));

@@ -36,11 +36,11 @@ public sealed class ProviderSettingsTests
         var picwish = registry.Get(PicWishProvider.ProviderId);
         Assert.Equal("No API key is configured for PicWish.", picwish.GetAvailability().Reason);
 
-        // The first account is the administrator.
+        // The administrator comes from the setup link in the start-up log.
         var cookies = new CookieContainer();
         var browser = new TestBrowser(app.CreateDefaultClient(new CookieContainerHandler(cookies)));
         var email = TestBrowser.UniqueEmail("admin");
-        await browser.RegisterSignedInAsync(email);
+        await browser.RegisterSignedInAsync(email, registerPath: TestBrowser.SetupPathFromLog(logs.Lines));
 
         await using (var scope = app.Services.CreateAsyncScope())
         {

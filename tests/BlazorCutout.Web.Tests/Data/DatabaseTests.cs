@@ -11,11 +11,11 @@ public sealed class DatabaseTests(AppFactory app) : IClassFixture<AppFactory>
     [Fact]
     public void The_model_has_no_changes_missing_from_the_migrations()
     {
-        // Fails when an entity or mapping changed without a migration: run tools/MigrationScaffolder.
+        // Fails when an entity or mapping changed without a migration (README: "add a migration").
         var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite("Data Source=:memory:").Options;
         using var db = new AppDbContext(options);
 
-        Assert.False(db.Database.HasPendingModelChanges(), "AppDbContext changed: add a migration (dotnet run --project tools/MigrationScaffolder -- <Name>).");
+        Assert.False(db.Database.HasPendingModelChanges(), "AppDbContext changed: add a migration (dotnet tool run dotnet-ef migrations add <Name> --project src/BlazorCutout.Web).");
     }
 
     [Fact]

@@ -1,6 +1,9 @@
+using BlazorCutout.Web.Account.Registration;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace BlazorCutout.Web.Tests.Support;
 
@@ -20,6 +23,9 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
 
+    /// <summary>Every log line of the app (the start-up log carries the first-administrator setup link).</summary>
+    public CapturingLoggerProvider Logs { get; } = new();
+
     /// <summary>Adds a configuration value (e.g. "BlazorCutout:Admin:Email"); call before the first client is created.</summary>
     public AppFactory WithSetting(string key, string? value)
     {
@@ -38,8 +44,13 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     {
         // UseSetting beats environment variables, so a developer's BlazorCutout__Data__Directory is never touched.
         builder.UseSetting("BlazorCutout:Data:Directory", DataDirectory);
+        // Most tests make their accounts by registering, and many from the one test-server address; the registration
+        // modes and the rate limits themselves are tested in Security/ with these set otherwise.
+        builder.UseSetting(RegistrationOptions.ModeKey, "open");
+        builder.UseSetting("BlazorCutout:Security:RateLimits:AccountPostsPerMinute", "10000");
         foreach (var (key, value) in settings)
             builder.UseSetting(key, value);
+        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(Logs));
     }
 
     protected override void Dispose(bool disposing)

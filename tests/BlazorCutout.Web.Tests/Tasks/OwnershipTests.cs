@@ -148,12 +148,15 @@ public sealed class OwnershipTests(OwnershipTests.App app) : IClassFixture<Owner
         Assert.Equal(HttpStatusCode.NotFound, late.StatusCode);
     }
 
-    private Task<TaskHubClient> ConnectAsync(string cookieHeader) => TaskHubClient.ConnectAsync(async ct =>
-    {
-        var client = app.Host.Server.CreateWebSocketClient();
-        client.ConfigureRequest = request => request.Headers.Cookie = cookieHeader;
-        return await client.ConnectAsync(new Uri("ws://localhost" + TaskHub.Path), ct);
-    }, TaskEventLog.Patience);
+    private Task<TaskHubClient> ConnectAsync(string cookieHeader) => TaskHubClient.ConnectAsync(
+        new Uri("http://localhost" + TaskHub.Path),
+        options => options.WebSocketFactory = async (context, ct) =>
+        {
+            var client = app.Host.Server.CreateWebSocketClient();
+            client.ConfigureRequest = request => request.Headers.Cookie = cookieHeader;
+            return await client.ConnectAsync(context.Uri, ct);
+        },
+        TaskEventLog.Patience);
 }
 
 internal static class TasksAppExtensions

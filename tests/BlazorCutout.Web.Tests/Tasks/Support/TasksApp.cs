@@ -59,6 +59,9 @@ public sealed class TasksApp : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("BlazorCutout:Data:Directory", DataDirectory);
+        // As in AppFactory: accounts by open registration, rate limits out of the way (both tested in Security/).
+        builder.UseSetting("BlazorCutout:Registration", "open");
+        builder.UseSetting("BlazorCutout:Security:RateLimits:AccountPostsPerMinute", "10000");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {
@@ -82,7 +85,9 @@ public sealed class TasksApp : WebApplicationFactory<Program>
     public async Task<SignedInUser> SignInNewUserAsync()
     {
         var cookies = new CookieContainer();
-        var client = CreateDefaultClient(new CookieContainerHandler(cookies));
+        // https, as behind the TLS proxy: with an https PublicBaseUrl the auth cookie is Secure and a cookie container
+        // sends it only over https.
+        var client = CreateDefaultClient(new Uri("https://localhost/"), new CookieContainerHandler(cookies));
         var browser = new TestBrowser(client);
         var email = TestBrowser.UniqueEmail();
         await browser.RegisterSignedInAsync(email);
