@@ -17,7 +17,6 @@ internal sealed class TaskStepRunner
 {
     private readonly IDbContextFactory<AppDbContext> _dbFactory;
     private readonly TaskLeases _leases;
-    private readonly ProviderPacer _pacer;
     private readonly ProviderJobBuilder _jobs;
     private readonly TaskResultDownloader _results;
     private readonly TaskNotifier _notifier;
@@ -28,12 +27,11 @@ internal sealed class TaskStepRunner
     private readonly SqliteWriteGate _writeGate;
 
     public TaskStepRunner(
-        IDbContextFactory<AppDbContext> dbFactory, TaskLeases leases, ProviderPacer pacer, ProviderJobBuilder jobs, TaskResultDownloader results,
+        IDbContextFactory<AppDbContext> dbFactory, TaskLeases leases, ProviderJobBuilder jobs, TaskResultDownloader results,
         TaskNotifier notifier, TaskSignal signal, TimeProvider time, TaskOptions options, ILogger logger, SqliteWriteGate writeGate)
     {
         _dbFactory = dbFactory;
         _leases = leases;
-        _pacer = pacer;
         _jobs = jobs;
         _results = results;
         _notifier = notifier;
@@ -121,7 +119,6 @@ internal sealed class TaskStepRunner
         ProviderSubmission submission;
         try
         {
-            using var pace = await _pacer.PaceAsync(d, step.Canceled);
             // Not the stopping token: a submission in flight is allowed to finish so its answer is saved.
             submission = await step.Provider.SubmitAsync(job, step.Canceled);
         }
@@ -191,7 +188,6 @@ internal sealed class TaskStepRunner
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(step.Canceled, step.Stopping);
         try
         {
-            using var pace = await _pacer.PaceAsync(d, cts.Token);
             poll = await step.Provider.PollAsync(t.ProviderTaskId!, cts.Token);
         }
         catch (OperationCanceledException) when (step.Canceled.IsCancellationRequested)

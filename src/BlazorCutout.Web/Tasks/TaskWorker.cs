@@ -33,7 +33,6 @@ public sealed class TaskWorker : BackgroundService
     private readonly ILogger<TaskWorker> _logger;
     private readonly SqliteWriteGate _writeGate;
     private readonly TaskLeases _leases;
-    private readonly ProviderPacer _pacer;
     private readonly TaskStepRunner _steps;
     private readonly Dictionary<string, int> _inFlight = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<Task> _items = [];
@@ -55,8 +54,7 @@ public sealed class TaskWorker : BackgroundService
         _logger = logger;
         // The parts share the worker's logger, so the worker's log category still covers everything it does.
         _leases = new TaskLeases(dbFactory, writeGate, time, _options, logger);
-        _pacer = new ProviderPacer(registry);
-        _steps = new TaskStepRunner(dbFactory, _leases, _pacer, new ProviderJobBuilder(store, signer, callbacks, guard, logger),
+        _steps = new TaskStepRunner(dbFactory, _leases, new ProviderJobBuilder(store, signer, callbacks, guard, logger),
             new TaskResultDownloader(store, engine, time), notifier, signal, time, _options, logger, writeGate);
     }
 
@@ -103,12 +101,6 @@ public sealed class TaskWorker : BackgroundService
         try { await heartbeat; } catch (OperationCanceledException) { }
         await _leases.ReleaseAllAsync();
         _logger.LogInformation("Task worker {Owner} stopped", OwnerId);
-    }
-
-    public override void Dispose()
-    {
-        _pacer.Dispose();
-        base.Dispose();
     }
 
     // ---- scheduling ----
