@@ -315,19 +315,7 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
         await page.Context.CloseAsync();
     }
 
-    private static async Task RegisterAsync(IPage page)
-    {
-        var email = $"studio-{Guid.NewGuid():N}@example.test";
-        await page.GotoAsync("/Account/Register");
-        await page.GetByLabel("E-mail").FillAsync(email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByLabel("Confirm password").FillAsync(Password);
-        await page.GetByTestId("register-submit").ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Studio" })).ToBeVisibleAsync();
-        await BrowserFixture.WaitUntilInteractiveAsync(page);
-        await Expect(page.GetByTestId("drop-zone")).ToBeVisibleAsync();
-        await page.Locator("[data-drop-ready=true]").WaitForAsync(); // studio.js is attached: drops, pastes and checks work
-    }
+    private static Task RegisterAsync(IPage page) => BrowserFixture.RegisterAsync(page, "studio", Password);
 
     /// <summary>Waits until the Studio has brought back the user's recent tasks after a (re)load: only then is "no card" an answer.</summary>
     private static async Task WaitRestoredAsync(IPage page)

@@ -70,9 +70,8 @@ internal sealed class TaskStepRunner
                 else if (provider.Descriptor.IsSynchronous)
                     await SubmitAsync(step); // in-process and free: nothing can have been charged
                 else
-                    await FailAsync(step, "Interrupted",
-                        $"The server stopped while this task was being sent to {provider.Descriptor.DisplayName}, so it cannot tell whether the service received it. " +
-                        "It was not sent again, to avoid paying twice; retry it if you want the result.");
+                    await FailAsync(step, SubmitOutcomeUnknown.Code, SubmitOutcomeUnknown.Message(provider.Descriptor.DisplayName,
+                        $"The server stopped while this task was being sent to {provider.Descriptor.DisplayName}"));
                 break;
             case CutoutTaskState.Processing:
                 await PollAsync(step);
@@ -139,9 +138,7 @@ internal sealed class TaskStepRunner
         }
         catch (ProviderException e) when (e.IsTransient)
         {
-            await FailAsync(step, e.Code.ToString(),
-                $"{e.Message.TrimEnd('.')}. It is unknown whether {d.DisplayName} received the task, so it was not sent again (to avoid paying twice); retry it if no result arrives.",
-                logAs: e);
+            await FailAsync(step, SubmitOutcomeUnknown.Code, SubmitOutcomeUnknown.Message(d.DisplayName, e.Message), logAs: e);
             return;
         }
         catch (ProviderException e)
@@ -307,8 +304,8 @@ internal sealed class TaskStepRunner
         t.Progress = 100;
         t.ErrorCode = null;
         t.ErrorMessage = null;
-        // A success can be short of what was asked (a partial batch): the provider's note stays with the task.
-        t.Note = done.Note;
+        // A success can be short of what was asked (a partial batch, a mask that did not come back): say so with the task.
+        t.Note = TaskNotes.ForSuccess(t, d.DisplayName, done.Note, assets);
         t.CompletedUtc = completed.UtcDateTime;
         t.ProcessingMs = (long)(completed - TaskRecords.Utc(t.SubmittedUtc ?? t.CreatedUtc)).TotalMilliseconds;
         TaskCosts.Record(step.Db, t, cost, completed);

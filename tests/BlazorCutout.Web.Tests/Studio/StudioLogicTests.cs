@@ -115,4 +115,17 @@ public sealed class StudioLogicTests
         item.Attach(task);
         Assert.Equal("succeeded", item.StateKey);
     }
+
+    [Fact]
+    public void A_task_whose_submission_may_have_been_taken_offers_a_retry_that_says_it_may_be_charged_again()
+    {
+        var uncertain = new UploadItem { FileName = "cat.png" };
+        uncertain.Attach(FakeTaskService.Task(CutoutTaskState.Failed) with { ErrorCode = SubmitOutcomeUnknown.Code, ErrorMessage = "x" });
+        var refused = new UploadItem { FileName = "dog.png" };
+        refused.Attach(FakeTaskService.Task(CutoutTaskState.Failed) with { ErrorCode = "InvalidInput", ErrorMessage = "y" });
+
+        Assert.True(uncertain.CanRetry);
+        Assert.Equal("Retry (may be charged again)", uncertain.RetryText);
+        Assert.Equal("Retry", refused.RetryText);
+    }
 }
