@@ -13,13 +13,11 @@ namespace BlazorCutout.E2E.Providers;
 /// </summary>
 public sealed partial class ProvidersJourneyTests
 {
-    private const string MemberPassword = "Choice-Passw0rd!";
-
     [Fact]
     public async Task Photos_dropped_for_PicWish_all_go_to_PicWish_though_HitPaw_is_picked_150_ms_later()
     {
         var page = await fixture.NewPageAsync();
-        await BrowserFixture.RegisterAsync(page, "choice", MemberPassword);
+        await RegisterMemberAsync(page);
         await SelectProviderAsync(page, "picwish");
         var picwishBefore = await CreatesAsync("picwish", "/api/tasks/visual/segmentation");
         var hitpawBefore = await CreatesAsync("hitpaw", "/api/image-segmentation");
@@ -55,7 +53,7 @@ public sealed partial class ProvidersJourneyTests
     public async Task A_text_prompt_counts_as_it_is_typed_without_leaving_the_field()
     {
         var page = await fixture.NewPageAsync();
-        await BrowserFixture.RegisterAsync(page, "prompt", MemberPassword);
+        await RegisterMemberAsync(page);
         await SelectProviderAsync(page, "tengr");
         await page.GetByTestId("mode-bar").GetByText("Segment by text").ClickAsync();
         var prompt = page.GetByTestId("text-prompt");
