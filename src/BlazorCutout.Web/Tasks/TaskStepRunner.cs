@@ -313,7 +313,7 @@ internal sealed class TaskStepRunner
             _results.Discard(assets);
     }
 
-    private async Task FailAsync(TaskStep step, string code, string message, ProviderException? logAs = null, (ProviderCost Cost, bool Estimated)? cost = null)
+    private async Task FailAsync(TaskStep step, string code, string message, ProviderException? logAs = null, TaskCost? cost = null)
     {
         var t = step.Task;
         if (logAs is not null)
