@@ -47,6 +47,8 @@ public sealed partial class StudioPage
     private readonly PointTool points = new();
     /// <summary>Batches studio.js announced and .NET has not read yet, by their number.</summary>
     private readonly Dictionary<int, GivenBatch> given = [];
+    /// <summary>Batches read before their announcement arrived (messages may cross): a late announcement adds no cards.</summary>
+    private readonly HashSet<int> readUnannounced = [];
 
     private IncomingImage? background;
     private string? backgroundPreview;
@@ -149,7 +151,7 @@ public sealed partial class StudioPage
     /// </summary>
     private Task OnBatchGivenAsync(int id, string[] names) => InvokeAsync(() =>
     {
-        if (Capture() is not { } choice || choice.Operation == ProviderOperation.SegmentByPoints)
+        if (readUnannounced.Remove(id) || Capture() is not { } choice || choice.Operation == ProviderOperation.SegmentByPoints)
             return;
         var batch = new GivenBatch(choice, UploadIntake.Announced(names, choice));
         given[id] = batch;
@@ -169,6 +171,8 @@ public sealed partial class StudioPage
         notice = null;
         var batchId = await script.HandedBatchAsync(fileInput?.Element);
         var announced = given.Remove(batchId, out var b) ? b : null;
+        if (announced is null && batchId > 0)
+            readUnannounced.Add(batchId);
         // Not announced (studio.js could not reach .NET): the choice of this moment is the closest there is.
         if ((announced?.Choice ?? Capture()) is not { } choice)
             return;
