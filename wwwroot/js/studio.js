@@ -24,6 +24,8 @@ function ascii(bytes, from, to) {
 
 // The batch each input last handed to .NET: the input's own list may have been replaced by a newer pick meanwhile.
 const handed = new WeakMap();
+// That batch's number, as announced to .NET when it was given (see attachDropZone).
+const handedIds = new WeakMap();
 
 function hasFiles(event) {
     const types = event.dataTransfer && event.dataTransfer.types;
@@ -33,17 +35,22 @@ function hasFiles(event) {
 /**
  * Wires drag and drop (anywhere on the page, highlighted on the zone), paste (anywhere) and picks into the input,
  * one batch at a time; call next() on the result when .NET has read the batch it was given.
+ * Every batch is announced to .NET (announcer.BatchGiven(number, names)) the moment it is given, before it waits its
+ * turn: what the user had chosen then (provider, mode, options) is what the batch is sent with, whatever they click
+ * while it waits or uploads. The announcement goes out before the batch's change event, on the same connection.
  */
-export function attachDropZone(zone, input) {
+export function attachDropZone(zone, input, announcer) {
     const waiting = [];
     let reading = false;
     let handingOver = false;
+    let numbered = 0;
 
     const handOver = () => {
         if (reading || waiting.length === 0) return;
-        const batch = waiting.shift();
+        const { id, files: batch } = waiting.shift();
         reading = true;
         handed.set(input, batch);
+        handedIds.set(input, id);
         const transfer = new DataTransfer();
         for (const file of batch) transfer.items.add(file);
         input.files = transfer.files;
@@ -56,7 +63,12 @@ export function attachDropZone(zone, input) {
     };
     const enqueue = files => {
         if (!files || files.length === 0) return;
-        waiting.push(Array.from(files));
+        const batch = { id: ++numbered, files: Array.from(files) };
+        if (announcer) {
+            announcer.invokeMethodAsync('BatchGiven', batch.id, batch.files.map(f => f.name))
+                .catch(() => { /* the circuit is gone: nothing to announce to */ });
+        }
+        waiting.push(batch);
         handOver();
     };
     // Capturing on window runs before InputFile's own listener on the input: a pick (or a test's setInputFiles)
@@ -110,6 +122,7 @@ export function attachDropZone(zone, input) {
         next() {
             reading = false;
             handed.delete(input);
+            handedIds.delete(input);
             handOver();
         },
         dispose() {
@@ -124,16 +137,50 @@ export function attachDropZone(zone, input) {
     };
 }
 
+// Pixel size from the header alone, as the server reads it before decoding: a decompression bomb (30000×30000 in a
+// few KB) is then refused for its size, not called damaged because the browser would not draw it.
+const u16be = (b, i) => (b[i] << 8) | b[i + 1];
+const u16le = (b, i) => b[i] | (b[i + 1] << 8);
+const u32be = (b, i) => ((b[i] << 24) >>> 0) + (b[i + 1] << 16) + (b[i + 2] << 8) + b[i + 3];
+const u32le = (b, i) => b[i] + (b[i + 1] << 8) + (b[i + 2] << 16) + ((b[i + 3] << 24) >>> 0);
+
+function headerSize(b, format) {
+    if (format === 'png' && b.length >= 24) return [u32be(b, 16), u32be(b, 20)];
+    if (format === 'gif' && b.length >= 10) return [u16le(b, 6), u16le(b, 8)];
+    if (format === 'bmp' && b.length >= 26) return [Math.abs(u32le(b, 18) | 0), Math.abs(u32le(b, 22) | 0)];
+    if (format === 'webp' && b.length >= 30) {
+        const chunk = ascii(b, 12, 16);
+        if (chunk === 'VP8X') return [1 + (b[24] | (b[25] << 8) | (b[26] << 16)), 1 + (b[27] | (b[28] << 8) | (b[29] << 16))];
+        if (chunk === 'VP8L') { const v = u32le(b, 21); return [1 + (v & 0x3fff), 1 + ((v >>> 14) & 0x3fff)]; }
+        if (chunk === 'VP8 ') return [u16le(b, 26) & 0x3fff, u16le(b, 28) & 0x3fff];
+    }
+    if (format === 'jpeg') {
+        for (let i = 2; i + 9 < b.length;) {
+            if (b[i] !== 0xff) { i++; continue; }
+            const marker = b[i + 1];
+            if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return [u16be(b, i + 7), u16be(b, i + 5)];
+            if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0xff) { i += marker === 0xff ? 1 : 2; continue; }
+            i += 2 + u16be(b, i + 2);
+        }
+    }
+    return null;
+}
+
+// Larger than any provider takes: not worth the browser's memory to draw (the check refuses it by its header size).
+const maxDecodedPixels = 16384 * 16384;
+
 async function inspectFile(file) {
     const result = { name: file.name, size: file.size, type: file.type || null, format: null, width: 0, height: 0, decodable: false, previewUrl: null };
     try {
-        const head = new Uint8Array(await file.slice(0, 16).arrayBuffer());
+        const head = new Uint8Array(await file.slice(0, 65536).arrayBuffer());
         const match = signatures.find(s => s.test(head));
         result.format = match ? match.format : null;
+        const size = match ? headerSize(head, match.format) : null;
+        if (size) [result.width, result.height] = size;
     } catch {
         return result; // unreadable: the server-side read will say so
     }
-    if (!result.format) return result;
+    if (!result.format || result.width * result.height > maxDecodedPixels) return result;
     try {
         const bitmap = await createImageBitmap(file);
         result.width = bitmap.width;
@@ -151,6 +198,11 @@ async function inspectFile(file) {
 export async function inspect(input) {
     const files = handed.get(input) || Array.from(input.files || []);
     return Promise.all(files.map(inspectFile));
+}
+
+/** The number of the batch the input handed to .NET (0 when none was announced). */
+export function handedBatch(input) {
+    return handedIds.get(input) || 0;
 }
 
 export function revoke(urls) {

@@ -185,6 +185,32 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
     }
 
     [Fact]
+    public async Task A_decompression_bomb_is_refused_in_the_browser_for_its_pixels_not_called_damaged()
+    {
+        var page = await fixture.NewPageAsync();
+        await RegisterAsync(page);
+
+        // A PNG whose header says 30000×30000: the browser cannot draw it; its size is read from the header, as the server does.
+        await page.GetByTestId("drop-zone").EvaluateAsync("""
+            zone => {
+                const b = new Uint8Array(64);
+                b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+                new DataView(b.buffer).setUint32(16, 30000);
+                new DataView(b.buffer).setUint32(20, 30000);
+                b.set([8, 6, 0, 0, 0], 24);
+                const dt = new DataTransfer();
+                dt.items.add(new File([b], 'bomb.png', { type: 'image/png' }));
+                zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+            }
+            """);
+
+        var card = page.Locator("[data-testid=upload-card][data-file='bomb.png']");
+        await Expect(card).ToHaveAttributeAsync("data-state", "rejected");
+        await Expect(card.GetByTestId("card-error")).ToHaveTextAsync("The image is 30000×30000 pixels; this provider accepts at most 4096 pixels per side.");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Batches_dropped_pasted_and_picked_while_the_first_is_still_uploading_are_all_cut_out_once()
     {
         var page = await fixture.NewPageAsync();
@@ -315,15 +341,7 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
         await page.Context.CloseAsync();
     }
 
-    private static async Task RegisterAsync(IPage page)
-    {
-        var email = $"studio-{Guid.NewGuid():N}@example.test";
-        await Accounts.RegisterAndLogInAsync(page, email, Password);
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Studio" })).ToBeVisibleAsync();
-        await BrowserFixture.WaitUntilInteractiveAsync(page);
-        await Expect(page.GetByTestId("drop-zone")).ToBeVisibleAsync();
-        await page.Locator("[data-drop-ready=true]").WaitForAsync(); // studio.js is attached: drops, pastes and checks work
-    }
+    private static Task RegisterAsync(IPage page) => BrowserFixture.RegisterAsync(page, "studio", Password);
 
     /// <summary>Waits until the Studio has brought back the user's recent tasks after a (re)load: only then is "no card" an answer.</summary>
     private static async Task WaitRestoredAsync(IPage page)

@@ -79,6 +79,16 @@ public sealed class BrowserFixture : IAsyncLifetime
             })
             """);
 
+    /// <summary>Registers a new member (a fresh e-mail with <paramref name="prefix"/>) and waits until the Studio takes drops.</summary>
+    public static async Task RegisterAsync(IPage page, string prefix, string password)
+    {
+        await Accounts.RegisterAndLogInAsync(page, $"{prefix}-{Guid.NewGuid():N}@example.test", password);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Studio" })).ToBeVisibleAsync();
+        await WaitUntilInteractiveAsync(page);
+        await Assertions.Expect(page.GetByTestId("drop-zone")).ToBeVisibleAsync();
+        await page.Locator("[data-drop-ready=true]").WaitForAsync(); // studio.js is attached: drops, pastes and checks work
+    }
+
     /// <summary>Waits until the Blazor circuit is connected: clicks sent before that are lost.</summary>
     public static Task WaitUntilInteractiveAsync(IPage page) =>
         page.Locator("[data-interactive='true']").WaitForAsync();

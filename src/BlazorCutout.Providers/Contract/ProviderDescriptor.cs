@@ -20,6 +20,16 @@ public sealed record ProviderDescriptor
     public required PriceTable Prices { get; init; }
     /// <summary>The service says what each job cost (HitPaw's consume_coins): an empty price table then means "as reported", not free.</summary>
     public bool ReportsCost { get; init; }
+    /// <summary>Nothing is ever charged (the built-in engine): an empty price table then means free, not "price not set".</summary>
+    public bool IsFree { get; init; }
+
+    /// <summary>
+    /// The operations this provider charges for but neither reports nor has a configured price for: their tasks are
+    /// recorded as "price not set", never as free.
+    /// </summary>
+    public IReadOnlyList<ProviderOperation> UnpricedOperations =>
+        IsFree || ReportsCost ? [] : Operations.Where(o => !Prices.Prices.ContainsKey(o)).Order().ToList();
+
     /// <summary>Submit returns <see cref="ProviderSubmission.Completed"/> and there is nothing to poll.</summary>
     public bool IsSynchronous { get; init; }
 
@@ -71,12 +81,15 @@ public sealed record ProviderLimits
             throw new ProviderException(ProviderErrorCode.FileTooLarge,
                 $"The image is {Megabytes(probe.Bytes)}; this provider accepts at most {Megabytes(maxBytes)}.", isTransient: false);
         if (probe.Width > MaxPixelsPerSide || probe.Height > MaxPixelsPerSide)
-            throw new ProviderException(ProviderErrorCode.TooManyPixels,
-                $"The image is {probe.Width}×{probe.Height} pixels; this provider accepts at most {MaxPixelsPerSide} pixels per side.", isTransient: false);
+            throw new ProviderException(ProviderErrorCode.TooManyPixels, TooManyPixels(probe.Width, probe.Height), isTransient: false);
         if (!Accepts(probe.Format))
             throw new ProviderException(ProviderErrorCode.UnsupportedFormat,
                 $"This provider does not accept {probe.Format.ToUpperInvariant()} images (accepted: {string.Join(", ", AcceptedFormats.Order())}).", isTransient: false);
     }
+
+    /// <summary>The one wording of "too many pixels", for the server's check and the browser's alike.</summary>
+    public string TooManyPixels(int width, int height) =>
+        $"The image is {width}×{height} pixels; this provider accepts at most {MaxPixelsPerSide} pixels per side.";
 
     /// <summary>Whether this format is accepted; "jpg" and "jpeg" name the same one, whichever a list uses.</summary>
     public bool Accepts(string format) =>

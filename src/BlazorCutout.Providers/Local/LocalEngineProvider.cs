@@ -46,6 +46,7 @@ public sealed class LocalEngineProvider : ICutoutProvider
             Rate = ProviderRate.Unlimited(Math.Max(1, _options.Concurrency)),
             Polling = PollCadence.None,
             Prices = PriceTable.Free,
+            IsFree = true, // in process: nothing is charged
             IsSynchronous = true,
         };
     }

@@ -26,10 +26,16 @@ public static class PicWishStates
         _ => "Processing",
     };
 
-    /// <summary>The one wording of "the result expired" for both services (their result links live <paramref name="lifetime"/>).</summary>
+    /// <summary>
+    /// The one wording of "the result expired" for both services (their result links live <paramref name="lifetime"/>).
+    /// The lifetime is named only when it is why: when the link itself refused us (<paramref name="inner"/>), it may have
+    /// died seconds after the task finished, and "links last 1 hour" would then say what is not so.
+    /// </summary>
     public static ProviderException ResultExpired(string service, TimeSpan lifetime, ProviderException? inner) =>
         new(ProviderErrorCode.NotFound,
-            $"The result has expired at {service}: its result links are only valid for {Describe(lifetime)} after the task finishes. Run the task again.",
+            inner is null
+                ? $"The result has expired at {service}: its result links are only valid for {Describe(lifetime)} after the task finishes, and that time had passed before it could be fetched. Run the task again."
+                : $"The result expired at {service} before BlazorCutout could fetch it: its link no longer works. Run the task again.",
             isTransient: false, inner: inner, providerDetail: "result-expired " + (inner?.ProviderDetail ?? "expired-before-download"));
 
     private static string Describe(TimeSpan t) =>

@@ -3,43 +3,46 @@ using System.Threading.RateLimiting;
 namespace BlazorCutout.Providers.Resilience;
 
 /// <summary>
-/// The request budget towards one provider: a concurrency cap and a requests-per-second pace (token bucket, no burst
-/// beyond one second's worth). Waiters queue in order; the caller's token (the pipeline's total timeout) bounds the wait.
-/// Used by <see cref="ResilienceHandler"/> for every HTTP attempt, and available to the worker for non-HTTP providers.
+/// The request budget towards one provider, and the only place provider calls are paced: a concurrency cap and a
+/// requests-per-second pace that spaces sends evenly. Used by <see cref="ResilienceHandler"/> for every HTTP attempt
+/// (retries and polls included); kept per provider by <see cref="ProviderRateLimiters"/>.
 /// </summary>
+/// <remarks>
+/// Why evenly spaced and not a token bucket: the services count requests in any sliding second (PicWish 004: "QPS").
+/// A bucket that refills N tokens at once lets N requests leave within milliseconds right after N others, so 2N land in
+/// one sliding second and half of them get 429 (issue 8: 45 of 87 calls). Here each send is given its own moment, at
+/// least <see cref="Spacing"/> after the one before, so no N+1 sends ever share a second.
+/// </remarks>
 public sealed class ProviderRateLimiter : IAsyncDisposable, IDisposable
 {
+    /// <summary>
+    /// How much wider than 1/rate the gap between two sends is: N+1 sends then span at least 1.1 s, so up to 100 ms of
+    /// delay between our send and the service's count (connection set-up, an upload body, scheduling) cannot squeeze
+    /// them into one second. The price is a tenth of the configured rate.
+    /// </summary>
+    public const double SpacingMargin = 0.1;
+
     // Generous: the queue is bounded by the worker's own concurrency, this only stops runaway callers.
     private const int QueueLimit = 1000;
 
     private readonly ConcurrencyLimiter _concurrency;
-    private readonly TokenBucketRateLimiter? _pace;
+    private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
+    private DateTimeOffset _nextSend = DateTimeOffset.MinValue;
+    private long _pacing;
 
-    public ProviderRateLimiter(string providerId, ProviderRate rate)
+    public ProviderRateLimiter(string providerId, ProviderRate rate, TimeProvider? time = null)
     {
         ProviderId = providerId;
         Rate = rate;
+        _time = time ?? TimeProvider.System;
         _concurrency = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
             PermitLimit = Math.Max(1, rate.Concurrency),
             QueueLimit = QueueLimit,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
-        if (rate.RequestsPerSecond is { } rps and > 0)
-        {
-            // 2/s → 2 tokens every second; 0.5/s → 1 token every 2 s.
-            var tokensPerPeriod = rps >= 1 ? (int)Math.Floor(rps) : 1;
-            var period = rps >= 1 ? TimeSpan.FromSeconds(tokensPerPeriod / rps) : TimeSpan.FromSeconds(1 / rps);
-            _pace = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = tokensPerPeriod,
-                TokensPerPeriod = tokensPerPeriod,
-                ReplenishmentPeriod = period,
-                QueueLimit = QueueLimit,
-                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-                AutoReplenishment = true,
-            });
-        }
+        Spacing = rate.RequestsPerSecond is { } rps and > 0 ? TimeSpan.FromSeconds((1 + SpacingMargin) / rps) : TimeSpan.Zero;
     }
 
     public string ProviderId { get; }
@@ -47,12 +50,15 @@ public sealed class ProviderRateLimiter : IAsyncDisposable, IDisposable
     /// <summary>The budget this limiter enforces.</summary>
     public ProviderRate Rate { get; }
 
-    /// <summary>Requests waiting for a slot or a token right now (for the admin view and for tests).</summary>
-    public long QueuedCount => (_concurrency.GetStatistics()?.CurrentQueuedCount ?? 0) + (_pace?.GetStatistics()?.CurrentQueuedCount ?? 0);
+    /// <summary>The least time between two sends; zero when the provider has no rate limit.</summary>
+    public TimeSpan Spacing { get; }
+
+    /// <summary>Requests waiting for a slot or for their moment right now (for the admin view and for tests).</summary>
+    public long QueuedCount => (_concurrency.GetStatistics()?.CurrentQueuedCount ?? 0) + Interlocked.Read(ref _pacing);
 
     /// <summary>
-    /// Waits for a concurrency slot, then for a token. Slot first: a token taken while still waiting for a slot
-    /// would be spent idle and the eventual send would exceed the pace.
+    /// Waits for a concurrency slot, then for this send's moment. Slot first: a moment taken while still waiting for a
+    /// slot would pass idle and the eventual send would bunch up with the next one.
     /// </summary>
     public async ValueTask<IDisposable> AcquireAsync(CancellationToken cancellationToken)
     {
@@ -62,34 +68,51 @@ public sealed class ProviderRateLimiter : IAsyncDisposable, IDisposable
             slot.Dispose();
             throw Refused();
         }
-        if (_pace is not null)
+        if (Spacing <= TimeSpan.Zero)
+            return slot;
+        try
         {
-            try
-            {
-                using var token = await _pace.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
-                if (!token.IsAcquired) throw Refused();
-            }
-            catch
-            {
-                slot.Dispose();
-                throw;
-            }
+            await WaitForTurnAsync(cancellationToken).ConfigureAwait(false);
+            return slot;
         }
-        return slot;
+        catch
+        {
+            slot.Dispose();
+            throw;
+        }
+    }
+
+    private async Task WaitForTurnAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Increment(ref _pacing) > QueueLimit)
+        {
+            Interlocked.Decrement(ref _pacing);
+            throw Refused();
+        }
+        try
+        {
+            TimeSpan wait;
+            lock (_lock)
+            {
+                // A cancelled waiter's moment is not given back: the gap it leaves only makes the pace slower, never faster.
+                var now = _time.GetUtcNow();
+                var at = _nextSend > now ? _nextSend : now;
+                _nextSend = at + Spacing;
+                wait = at - now;
+            }
+            if (wait > TimeSpan.Zero)
+                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pacing);
+        }
     }
 
     private ProviderException Refused() => new(ProviderErrorCode.RateLimited,
         "Too many requests are waiting for this provider; the task will be retried.", isTransient: true, providerDetail: $"local-queue:{ProviderId}");
 
-    public void Dispose()
-    {
-        _concurrency.Dispose();
-        _pace?.Dispose();
-    }
+    public void Dispose() => _concurrency.Dispose();
 
-    public async ValueTask DisposeAsync()
-    {
-        await _concurrency.DisposeAsync().ConfigureAwait(false);
-        if (_pace is not null) await _pace.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _concurrency.DisposeAsync();
 }

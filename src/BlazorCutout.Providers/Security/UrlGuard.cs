@@ -71,6 +71,35 @@ public sealed class UrlGuard
     }
 
     /// <summary>
+    /// Whether <paramref name="uri"/> is https on a host whose every address is public: a fixed rule some services state
+    /// for the URLs they call back (Tengr's <c>webhook</c>, 001), applied as written. None of this guard's test
+    /// allowances (http, loopback, test endpoints) count here: a service that is handed anything else refuses the job.
+    /// </summary>
+    public async Task<bool> IsPublicHttpsAsync(Uri uri, CancellationToken cancellationToken = default)
+    {
+        if (!uri.IsAbsoluteUri || uri.Scheme != Uri.UriSchemeHttps || !string.IsNullOrEmpty(uri.UserInfo) || string.IsNullOrEmpty(uri.Host))
+            return false;
+        var host = uri.IdnHost.TrimStart('[').TrimEnd(']');
+        IPAddress[] addresses;
+        if (IPAddress.TryParse(host, out var literal))
+            addresses = [literal];
+        else if (LooksNumeric(host))
+            return false;
+        else
+        {
+            try
+            {
+                addresses = await _resolve(host, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException)
+            {
+                return false;
+            }
+        }
+        return addresses.Length > 0 && addresses.All(a => AddressClassifier.Classify(a).IsPublic);
+    }
+
+    /// <summary>
     /// Resolves <paramref name="host"/> and returns its addresses if every one of them may be contacted on <paramref name="port"/>.
     /// One forbidden address refuses the host: a mixed answer is a rebinding or split-horizon trick, not a CDN.
     /// </summary>

@@ -41,9 +41,11 @@ public static class TengrDecisions
 
     /// <summary>
     /// 001: <c>webhook</c> "must be HTTPS and a publicly routable host". It is sent only when callbacks are enabled and our
-    /// callback URL passes the URL guard (which applies exactly that rule); otherwise it is left out and polling alone finishes.
+    /// callback URL is https on a host whose every address is public (<see cref="Security.UrlGuard.IsPublicHttpsAsync"/>),
+    /// whatever the URL guard's test allowances say: Tengr refuses anything else, and the task would fail for good.
+    /// Otherwise it is left out and polling alone finishes the task.
     /// </summary>
-    public const bool WebhookOnlyWhenGuardAllows = true;
+    public const bool WebhookOnlyWhenHttpsOnAPublicHost = true;
 
     /// <summary>A failed artwork gives no reason; not retried automatically (the same input would most likely fail again).</summary>
     public const bool FailedIsRetryable = false;

@@ -131,20 +131,15 @@ public sealed class TengrProvider : RemoteProvider<TengrOptions, ITengrApi>
         $"The {Descriptor.DisplayName} result is no longer available (its link expired; BlazorCutout downloads results at once). Submit the image again.",
         isTransient: false, inner: inner, providerDetail: inner?.ProviderDetail ?? "expired");
 
-    /// <summary>TengrDecisions.WebhookOnlyWhenGuardAllows.</summary>
+    /// <summary>TengrDecisions.WebhookOnlyWhenHttpsOnAPublicHost.</summary>
     private async Task<Uri?> WebhookAsync(ProviderJob job, CancellationToken ct)
     {
         if (!Options.UseCallbacks || job.CallbackUrl is not { } callback) return null;
-        try
-        {
-            await Downloader.Guard.EnsureAllowedAsync(callback, ct).ConfigureAwait(false);
+        if (await Downloader.Guard.IsPublicHttpsAsync(callback, ct).ConfigureAwait(false))
             return callback;
-        }
-        catch (UrlRefusedException e)
-        {
-            Logger.LogInformation("{Provider} webhook left out for task {TaskId}: {Reason} (polling finishes the task)", ProviderId, job.TaskId, e.Message);
-            return null;
-        }
+        Logger.LogInformation("{Provider} webhook left out for task {TaskId}: {Host} is not https on a public host, which {Service} requires (polling finishes the task)",
+            ProviderId, job.TaskId, callback.Host, Descriptor.DisplayName);
+        return null;
     }
 
     private ProviderException MapError(JsonAnswer answer, string what)

@@ -73,10 +73,15 @@ public static class TaskText
         _ => (bytes / (1024.0 * 1024.0)).ToString("0.#", CultureInfo.InvariantCulture) + " MB",
     };
 
+    /// <summary>A charged task whose price nobody knows: never "Free".</summary>
+    public const string PriceNotSet = "price not set";
+
     public static string Cost(TaskView task)
     {
         if (task.Cost is not { } cost)
             return task.State.IsFinal() ? "–" : "…";
+        if (task.CostUnpriced)
+            return PriceNotSet;
         if (cost == 0)
             return "Free";
         var text = Amount(cost, task.CostUnit);
@@ -97,7 +102,8 @@ public static class TaskText
     {
         var estimate = descriptor.Prices.Estimate(operation, batchSize);
         if (estimate.Amount == 0)
-            return descriptor.ReportsCost ? $"{Capitalised(estimate.Unit)} as {descriptor.DisplayName} reports them" : "Free";
+            return descriptor.ReportsCost ? $"{Capitalised(estimate.Unit)} as {descriptor.DisplayName} reports them"
+                : descriptor.UnpricedOperations.Contains(operation) ? "Price not set" : "Free";
         // "per image" would read as per result once one photo gives several.
         return batchSize > 1
             ? $"{Amount(estimate.Amount, estimate.Unit)} per photo sent ({batchSize} results)"

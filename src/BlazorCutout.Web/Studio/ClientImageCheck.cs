@@ -41,10 +41,12 @@ public static class ClientImageCheck
         var maxBytes = MaxBytes(limits);
         if (file.Size > maxBytes)
             return $"The file is {TaskText.Bytes(file.Size)}; the limit is {TaskText.Bytes(maxBytes)}.";
+        // The size from the header first, as the server checks it: a decompression bomb the browser would not draw is
+        // too large, not damaged.
+        if (file.Width > limits.MaxPixelsPerSide || file.Height > limits.MaxPixelsPerSide)
+            return limits.TooManyPixels(file.Width, file.Height);
         if (!file.Decodable && BrowserDrawable.Contains(file.Format))
             return $"The image looks damaged: it starts like a {file.Format.ToUpperInvariant()} but cannot be decoded.";
-        if (file.Width > limits.MaxPixelsPerSide || file.Height > limits.MaxPixelsPerSide)
-            return $"The image is {file.Width}×{file.Height} pixels; the limit is {limits.MaxPixelsPerSide} pixels per side.";
         return null;
     }
 

@@ -45,6 +45,10 @@ public sealed partial class StudioPage
     private string? notice;
 
     private readonly PointTool points = new();
+    /// <summary>Batches studio.js announced and .NET has not read yet, by their number.</summary>
+    private readonly Dictionary<int, GivenBatch> given = [];
+    /// <summary>Batches read before their announcement arrived (messages may cross): a late announcement adds no cards.</summary>
+    private readonly HashSet<int> readUnannounced = [];
 
     private IncomingImage? background;
     private string? backgroundPreview;
@@ -87,7 +91,7 @@ public sealed partial class StudioPage
     {
         if (!firstRender)
             return;
-        if (!await script.AttachAsync(workArea, fileInput?.Element))
+        if (!await script.AttachAsync(workArea, fileInput?.Element, OnBatchGivenAsync))
             return;
         if (userId.Length > 0)
         {
@@ -141,47 +145,72 @@ public sealed partial class StudioPage
         }
     }
 
+    /// <summary>
+    /// The moment a batch is given (studio.js, before it waits its turn): the current choice is fixed for it, and its
+    /// cards appear at once, showing where they will go. In point mode the image goes to the point panel instead.
+    /// </summary>
+    private Task OnBatchGivenAsync(int id, string[] names) => InvokeAsync(() =>
+    {
+        if (readUnannounced.Remove(id) || Capture() is not { } choice || choice.Operation == ProviderOperation.SegmentByPoints)
+            return;
+        var batch = new GivenBatch(choice, UploadIntake.Announced(names, choice));
+        given[id] = batch;
+        cards.Add(batch.Items);
+        StateHasChanged();
+    });
+
+    /// <summary>What the settings panel says now, fixed for the files given now; null when no provider is available.</summary>
+    private StudioChoice? Capture(IReadOnlyList<NormalizedPoint>? positive = null, IReadOnlyList<NormalizedPoint>? negative = null) =>
+        Descriptor is { } provider
+            ? new StudioChoice(provider, settings.Operation, settings.ToJobOptions(positive, negative),
+                settings.UsesBackgroundImage ? background : null, settings.SubmitProblem(hasBackgroundImage: background is not null))
+            : null;
+
     private async Task TakeFilesAsync(InputFileChangeEventArgs e)
     {
         notice = null;
-        if (Descriptor is not { } provider)
+        var batchId = await script.HandedBatchAsync(fileInput?.Element);
+        var announced = given.Remove(batchId, out var b) ? b : null;
+        if (announced is null && batchId > 0)
+            readUnannounced.Add(batchId);
+        // Not announced (studio.js could not reach .NET): the choice of this moment is the closest there is.
+        if ((announced?.Choice ?? Capture()) is not { } choice)
             return;
         (var files, notice) = UploadIntake.Take(e);
         var facts = await script.InspectAsync(fileInput?.Element, files.Count);
 
-        if (settings.Operation == ProviderOperation.SegmentByPoints)
+        if (announced is null && choice.Operation == ProviderOperation.SegmentByPoints)
         {
-            await TakePointImageAsync(files, facts, provider);
+            await TakePointImageAsync(files, facts, choice.Provider);
             return;
         }
 
-        var batch = UploadIntake.Cards(files, facts, provider);
-        cards.Add(batch.Select(b => b.Item));
+        var batch = UploadIntake.Cards(files, facts, choice, announced?.Items);
+        if (announced is not null)
+            foreach (var stale in announced.Items.Except(batch.Select(x => x.Item)).ToList())
+                cards.Remove(stale);
+        cards.Add(batch.Select(x => x.Item).Where(i => !cards.Items.Contains(i)).ToList());
         StateHasChanged();
 
         // Read and submit one after another: the first task is already running while the next file uploads.
-        foreach (var (file, item) in batch.Where(b => b.Item.Phase == UploadPhase.Checking))
+        foreach (var (file, item) in batch.Where(x => x.Item.Phase == UploadPhase.Checking))
         {
-            var image = await intake.ReadAsync(file, item, provider);
+            var image = await intake.ReadAsync(file, item, choice.Provider);
             if (image is not null)
-                await SubmitAsync(item, image, settings.ToJobOptions());
+                await SubmitAsync(item, image, choice);
         }
     }
 
-    private async Task SubmitAsync(UploadItem item, IncomingImage image, JobOptions options)
+    /// <summary>Sends one image as <paramref name="choice"/> says: what the user had chosen when they gave it.</summary>
+    private async Task SubmitAsync(UploadItem item, IncomingImage image, StudioChoice choice)
     {
-        if (Descriptor is not { } provider)
-        {
-            item.Reject("No provider is available right now.", image);
-            return;
-        }
-        if (settings.SubmitProblem(hasBackgroundImage: background is not null) is { } problem)
+        item.Choice = choice;
+        if (choice.Problem is { } problem)
         {
             item.Reject(problem, image);
             return;
         }
-        var bg = settings.UsesBackgroundImage ? background : null;
-        await cards.SubmitAsync(item, new NewTaskRequest(provider.Id, settings.Operation, options, image, bg));
+        await cards.SubmitAsync(item, choice.Request(image));
     }
 
     // ---- by URL ----
@@ -189,22 +218,22 @@ public sealed partial class StudioPage
     private async Task AddFromUrlAsync()
     {
         var url = imageUrl?.Trim();
-        if (string.IsNullOrEmpty(url) || Descriptor is not { } provider)
+        if (string.IsNullOrEmpty(url) || Capture() is not { } choice)
             return;
         imageUrl = null;
         notice = null;
-        var item = UploadIntake.Card(url);
+        var item = UploadIntake.Card(url, choice);
         cards.Add(item);
         StateHasChanged();
         if (await intake.FetchAsync(url, item) is not { } image)
             return;
-        if (settings.Operation == ProviderOperation.SegmentByPoints)
+        if (choice.Operation == ProviderOperation.SegmentByPoints)
         {
             cards.Remove(item);
             points.Set(item, image, $"data:{image.ContentType ?? "image/png"};base64,{Convert.ToBase64String(image.Bytes)}");
             return;
         }
-        await SubmitAsync(item, image, settings.ToJobOptions());
+        await SubmitAsync(item, image, choice);
     }
 
     // ---- points ----
@@ -241,10 +270,11 @@ public sealed partial class StudioPage
 
     private async Task SubmitPointsAsync()
     {
-        if (points.NewCard() is not { } attempt)
+        if (Capture(points.Positive, points.Negative) is not { } choice || points.NewCard() is not { } attempt)
             return;
+        attempt.Card.Choice = choice;
         cards.Add(attempt.Card);
-        await SubmitAsync(attempt.Card, attempt.Image, settings.ToJobOptions(points.Positive, points.Negative));
+        await SubmitAsync(attempt.Card, attempt.Image, choice);
     }
 
     // ---- background image ----
@@ -286,10 +316,14 @@ public sealed partial class StudioPage
 
     private async Task RetryAsync(UploadItem item)
     {
+        // Refused before any task existed (an empty prompt…): Retry is the user's new decision, so it takes the
+        // settings of now, and the card shows them.
         if (item.Phase == UploadPhase.Rejected && item.Retained is { } image)
         {
+            if (Capture(points.Positive, points.Negative) is not { } choice)
+                return;
             item.StartReading();
-            await SubmitAsync(item, image, settings.ToJobOptions(points.Positive, points.Negative));
+            await SubmitAsync(item, image, choice);
             return;
         }
         await cards.RetryAsync(item);

@@ -12,15 +12,22 @@ public sealed class StudioScript(IJSRuntime js, ILogger logger) : IAsyncDisposab
     private readonly List<string> blobUrls = [];
     private IJSObjectReference? module;
     private IJSObjectReference? dropHandle;
+    private DotNetObjectReference<BatchAnnouncer>? announcer;
 
-    /// <summary>Loads studio.js and wires the drop zone; false when the circuit is gone.</summary>
-    public async Task<bool> AttachAsync(ElementReference workArea, ElementReference? fileInput)
+    /// <summary>
+    /// Loads studio.js and wires the drop zone; false when the circuit is gone. <paramref name="given"/> hears of every
+    /// batch (its number and file names) the moment it is dropped, pasted or picked, before it waits its turn to be read.
+    /// </summary>
+    public async Task<bool> AttachAsync(ElementReference workArea, ElementReference? fileInput, Func<int, string[], Task> given)
     {
         try
         {
             module = await js.InvokeAsync<IJSObjectReference>("import", "./js/studio.js");
             if (module is not null && fileInput is { } input)
-                dropHandle = await module.InvokeAsync<IJSObjectReference>("attachDropZone", workArea, input);
+            {
+                announcer = DotNetObjectReference.Create(new BatchAnnouncer(given));
+                dropHandle = await module.InvokeAsync<IJSObjectReference>("attachDropZone", workArea, input, announcer);
+            }
             return true;
         }
         catch (JSDisconnectedException)
@@ -47,6 +54,22 @@ public sealed class StudioScript(IJSRuntime js, ILogger logger) : IAsyncDisposab
         {
             logger.LogDebug(ex, "Inspecting the chosen files in the browser failed; the server checks them.");
             return null;
+        }
+    }
+
+    /// <summary>The number studio.js gave the batch the input holds now (0 when unknown).</summary>
+    public async Task<int> HandedBatchAsync(ElementReference? input)
+    {
+        if (module is null || input is null)
+            return 0;
+        try
+        {
+            return await module.InvokeAsync<int>("handedBatch", input.Value);
+        }
+        catch (Exception ex) when (ex is JSException or TaskCanceledException)
+        {
+            logger.LogDebug(ex, "Asking the browser which batch it handed over failed; the current settings apply.");
+            return 0;
         }
     }
 
@@ -83,5 +106,16 @@ public sealed class StudioScript(IJSRuntime js, ILogger logger) : IAsyncDisposab
         catch (JSDisconnectedException)
         {
         }
+        finally
+        {
+            announcer?.Dispose();
+        }
+    }
+
+    /// <summary>studio.js's way in: a batch was just given.</summary>
+    public sealed class BatchAnnouncer(Func<int, string[], Task> given)
+    {
+        [JSInvokable]
+        public Task BatchGiven(int id, string[] names) => given(id, names);
     }
 }

@@ -23,20 +23,33 @@ public sealed class UploadIntake(ITaskService tasks, ILogger logger, Action chan
                 $"Only the first {MaxFilesPerDrop} of {e.FileCount} files were taken; add the rest in another drop.")
             : (e.GetMultipleFiles(MaxFilesPerDrop).ToList(), null);
 
-    /// <summary>A card per file, already rejected when the browser's <paramref name="facts"/> show a problem.</summary>
-    public static IReadOnlyList<(IBrowserFile File, UploadItem Item)> Cards(IReadOnlyList<IBrowserFile> files, ClientImageFacts[]? facts, ProviderDescriptor provider)
+    /// <summary>
+    /// The cards of a batch as soon as it is given, before its bytes can be read: each one shows the choice it goes with
+    /// and says "Checking…" until <see cref="Cards"/> fills it in.
+    /// </summary>
+    public static IReadOnlyList<UploadItem> Announced(IEnumerable<string> names, StudioChoice choice) =>
+        names.Take(MaxFilesPerDrop).Select(name => new UploadItem { FileName = name, Choice = choice }).ToList();
+
+    /// <summary>
+    /// A card per file, already rejected when the browser's <paramref name="facts"/> show a problem: the
+    /// <paramref name="announced"/> cards of this batch when they match its files, new ones otherwise.
+    /// </summary>
+    public static IReadOnlyList<(IBrowserFile File, UploadItem Item)> Cards(IReadOnlyList<IBrowserFile> files, ClientImageFacts[]? facts, StudioChoice choice,
+        IReadOnlyList<UploadItem>? announced = null)
     {
-        var batch = files.Select((file, i) => (File: file, Item: new UploadItem
+        var reuse = announced is not null && announced.Count == files.Count && announced.Select(i => i.FileName).SequenceEqual(files.Select(f => f.Name));
+        var batch = files.Select((file, i) =>
         {
-            FileName = file.Name,
-            Size = file.Size,
-            Width = facts?[i].Width ?? 0,
-            Height = facts?[i].Height ?? 0,
-            PreviewUrl = facts?[i].PreviewUrl,
-        })).ToList();
+            var item = reuse ? announced![i] : new UploadItem { FileName = file.Name, Choice = choice };
+            item.Size = file.Size;
+            item.Width = facts?[i].Width ?? 0;
+            item.Height = facts?[i].Height ?? 0;
+            item.PreviewUrl = facts?[i].PreviewUrl;
+            return (File: file, Item: item);
+        }).ToList();
         for (var i = 0; i < batch.Count; i++)
         {
-            if (facts?[i] is { } f && ClientImageCheck.Problem(f, provider) is { } problem)
+            if (facts?[i] is { } f && ClientImageCheck.Problem(f, choice.Provider) is { } problem)
                 batch[i].Item.Reject(problem);
         }
         return batch;
@@ -87,9 +100,9 @@ public sealed class UploadIntake(ITaskService tasks, ILogger logger, Action chan
     }
 
     /// <summary>A card for an image URL, already reading.</summary>
-    public static UploadItem Card(string url)
+    public static UploadItem Card(string url, StudioChoice choice)
     {
-        var item = new UploadItem { FileName = NameFromUrl(url) };
+        var item = new UploadItem { FileName = NameFromUrl(url), Choice = choice };
         item.StartReading();
         return item;
     }

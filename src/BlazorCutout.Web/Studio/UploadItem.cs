@@ -10,6 +10,8 @@ public sealed class UploadItem
 {
     public Guid LocalId { get; } = Guid.NewGuid();
     public required string FileName { get; init; }
+    /// <summary>Provider, mode and options as they were when the file was given; what a submission of this card sends.</summary>
+    public StudioChoice? Choice { get; set; }
     public long Size { get; set; }
     public int Width { get; set; }
     public int Height { get; set; }
@@ -35,6 +37,12 @@ public sealed class UploadItem
     public bool Succeeded => State == CutoutTaskState.Succeeded && Task is not null;
     public bool CanRetry => (Phase == UploadPhase.Rejected && Retained is not null)
         || (Phase == UploadPhase.Submitted && State is CutoutTaskState.Failed or CutoutTaskState.Canceled);
+    /// <summary>The task failed while being sent and the service may have taken (and charged for) it anyway.</summary>
+    public bool MayHaveBeenCharged => State == CutoutTaskState.Failed && Task?.ErrorCode == SubmitOutcomeUnknown.Code;
+
+    /// <summary>The Retry button's words: a retry that may be charged again says so.</summary>
+    public string RetryText => MayHaveBeenCharged ? "Retry (may be charged again)" : "Retry";
+
     public bool CanCancel => Phase == UploadPhase.Submitted && State is { } s && !s.IsFinal();
 
     /// <summary>A short machine-readable state for styling and tests: checking, uploading, rejected, queued … succeeded.</summary>
@@ -62,6 +70,13 @@ public sealed class UploadItem
         UploadPhase.Rejected => 100,
         _ => Math.Max(10, TaskText.ProgressValue(State ?? CutoutTaskState.Queued, Progress)),
     };
+
+    /// <summary>The provider this card goes (or went) to: chosen with the file, or the task's own once it exists.</summary>
+    public string? ProviderId => Task?.ProviderId ?? Choice?.Provider.Id;
+
+    /// <summary>"PicWish · Remove background": shown on the card from the moment the file is given.</summary>
+    public string? ProviderText => Task is { } t ? $"{t.ProviderName} · {TaskText.Operation(t.Operation)}"
+        : Choice is { } c ? $"{c.Provider.DisplayName} · {TaskText.Operation(c.Operation)}" : null;
 
     public string? ThumbnailUrl =>
         (Succeeded ? TaskText.MainResult(Task!)?.ThumbnailUrl : null) ?? PreviewUrl ?? Task?.Source.ThumbnailUrl;

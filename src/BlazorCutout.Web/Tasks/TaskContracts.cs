@@ -47,7 +47,11 @@ public sealed record TaskView(
     TimeSpan? ProcessingTime,
     TaskAssetView Source,
     IReadOnlyList<TaskAssetView> Results,
-    Guid? RetryOf);
+    Guid? RetryOf)
+{
+    /// <summary>The cost is not known: the service charges, but no price was reported or configured ("price not set").</summary>
+    public bool CostUnpriced { get; init; }
+}
 
 /// <summary>An image as the user gave it, not yet trusted: the service validates it before anything is stored.</summary>
 public sealed record IncomingImage(string FileName, string? ContentType, byte[] Bytes);

@@ -4,26 +4,34 @@ using BlazorCutout.Web.Data.Tasks;
 
 namespace BlazorCutout.Web.Tasks;
 
+/// <summary>What a task cost: reported by the service, estimated from the price table, or unknown (no price set).</summary>
+/// <param name="Unpriced">
+/// The service charges for this but neither reported it nor has a configured price: the amount (0) is not a price, and
+/// the row is kept apart in every total. Unpriced is not free.
+/// </param>
+internal sealed record TaskCost(ProviderCost Cost, bool Estimated, bool Unpriced = false);
+
 /// <summary>What a finished (or abandoned) task cost, and its entry in the cost ledger.</summary>
 internal static class TaskCosts
 {
-    public static (ProviderCost Cost, bool Estimated) Of(ProviderPoll.Done done, TaskRecord t, ProviderDescriptor d) =>
-        done.ReportedCost is { } reported ? (reported, false) : WithoutFinalReport(t, d);
+    public static TaskCost Of(ProviderPoll.Done done, TaskRecord t, ProviderDescriptor d) =>
+        done.ReportedCost is { } reported ? new(reported, false) : WithoutFinalReport(t, d);
 
-    /// <summary>What the provider said at acceptance, else the price table's estimate.</summary>
-    public static (ProviderCost Cost, bool Estimated) WithoutFinalReport(TaskRecord t, ProviderDescriptor d)
+    /// <summary>What the provider said at acceptance, else the price table's estimate, else "price not set".</summary>
+    public static TaskCost WithoutFinalReport(TaskRecord t, ProviderDescriptor d)
     {
-        if (t.AcceptedCostAmount is { } amount) return (new ProviderCost(amount, t.AcceptedCostUnit ?? d.Prices.Unit), false);
+        if (t.AcceptedCostAmount is { } amount) return new(new ProviderCost(amount, t.AcceptedCostUnit ?? d.Prices.Unit), false);
         var batch = t.Operation == ProviderOperation.GenerateBackground ? TaskRecords.DeserializeOptions(t.OptionsJson).BatchSize : 1;
-        return (d.Prices.Estimate(t.Operation, batch), true);
+        return new(d.Prices.Estimate(t.Operation, batch), true, Unpriced: !d.IsFree && !d.Prices.Prices.ContainsKey(t.Operation));
     }
 
     /// <summary>Sets the task's cost and adds its ledger entry to <paramref name="db"/>; saved with the task's state change.</summary>
-    public static void Record(AppDbContext db, TaskRecord t, (ProviderCost Cost, bool Estimated) cost, DateTimeOffset at)
+    public static void Record(AppDbContext db, TaskRecord t, TaskCost cost, DateTimeOffset at)
     {
         t.CostAmount = cost.Cost.Amount;
         t.CostUnit = cost.Cost.Unit;
         t.CostEstimated = cost.Estimated;
+        t.CostUnpriced = cost.Unpriced;
         db.CostEntries.Add(new CostEntry
         {
             TaskId = t.Id,
@@ -33,6 +41,7 @@ internal static class TaskCosts
             Amount = cost.Cost.Amount,
             Unit = cost.Cost.Unit,
             Estimated = cost.Estimated,
+            Unpriced = cost.Unpriced,
             Day = DateOnly.FromDateTime(at.UtcDateTime),
             RecordedUtc = at.UtcDateTime,
         });

@@ -44,6 +44,6 @@ public static class TaskRecords
             t.ProcessingMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
             source,
             results[t.Id].OrderBy(r => r.Role).ThenBy(r => r.Index).Select(ToView).ToList(),
-            t.RetryOfId);
+            t.RetryOfId) { CostUnpriced = t.CostUnpriced };
     }
 }

@@ -96,8 +96,9 @@ public sealed class TaskService(
 
     public async Task<IncomingImage> FetchImageAsync(string url, CancellationToken cancellationToken = default)
     {
-        if (!Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var uri))
-            throw new TaskRejectedException("InvalidUrl", "That is not a complete web address (it should start with https://).");
+        // On Linux "/photos/cat.jpg" (and "//host/cat.jpg") parse as absolute file: URIs; to the user they are part of an address.
+        if (!Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var uri) || uri.IsFile)
+            throw new TaskRejectedException("InvalidUrl", "That is only part of a web address: enter a full https address, such as https://example.com/photo.jpg.");
         DownloadedContent content;
         try
         {

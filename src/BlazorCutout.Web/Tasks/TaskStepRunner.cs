@@ -17,7 +17,6 @@ internal sealed class TaskStepRunner
 {
     private readonly IDbContextFactory<AppDbContext> _dbFactory;
     private readonly TaskLeases _leases;
-    private readonly ProviderPacer _pacer;
     private readonly ProviderJobBuilder _jobs;
     private readonly TaskResultDownloader _results;
     private readonly TaskNotifier _notifier;
@@ -28,12 +27,11 @@ internal sealed class TaskStepRunner
     private readonly SqliteWriteGate _writeGate;
 
     public TaskStepRunner(
-        IDbContextFactory<AppDbContext> dbFactory, TaskLeases leases, ProviderPacer pacer, ProviderJobBuilder jobs, TaskResultDownloader results,
+        IDbContextFactory<AppDbContext> dbFactory, TaskLeases leases, ProviderJobBuilder jobs, TaskResultDownloader results,
         TaskNotifier notifier, TaskSignal signal, TimeProvider time, TaskOptions options, ILogger logger, SqliteWriteGate writeGate)
     {
         _dbFactory = dbFactory;
         _leases = leases;
-        _pacer = pacer;
         _jobs = jobs;
         _results = results;
         _notifier = notifier;
@@ -72,9 +70,8 @@ internal sealed class TaskStepRunner
                 else if (provider.Descriptor.IsSynchronous)
                     await SubmitAsync(step); // in-process and free: nothing can have been charged
                 else
-                    await FailAsync(step, "Interrupted",
-                        $"The server stopped while this task was being sent to {provider.Descriptor.DisplayName}, so it cannot tell whether the service received it. " +
-                        "It was not sent again, to avoid paying twice; retry it if you want the result.");
+                    await FailAsync(step, SubmitOutcomeUnknown.Code, SubmitOutcomeUnknown.Message(provider.Descriptor.DisplayName,
+                        $"The server stopped while this task was being sent to {provider.Descriptor.DisplayName}"));
                 break;
             case CutoutTaskState.Processing:
                 await PollAsync(step);
@@ -121,7 +118,6 @@ internal sealed class TaskStepRunner
         ProviderSubmission submission;
         try
         {
-            using var pace = await _pacer.PaceAsync(d, step.Canceled);
             // Not the stopping token: a submission in flight is allowed to finish so its answer is saved.
             submission = await step.Provider.SubmitAsync(job, step.Canceled);
         }
@@ -142,9 +138,7 @@ internal sealed class TaskStepRunner
         }
         catch (ProviderException e) when (e.IsTransient)
         {
-            await FailAsync(step, e.Code.ToString(),
-                $"{e.Message.TrimEnd('.')}. It is unknown whether {d.DisplayName} received the task, so it was not sent again (to avoid paying twice); retry it if no result arrives.",
-                logAs: e);
+            await FailAsync(step, SubmitOutcomeUnknown.Code, SubmitOutcomeUnknown.Message(d.DisplayName, e.Message), logAs: e);
             return;
         }
         catch (ProviderException e)
@@ -191,7 +185,6 @@ internal sealed class TaskStepRunner
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(step.Canceled, step.Stopping);
         try
         {
-            using var pace = await _pacer.PaceAsync(d, cts.Token);
             poll = await step.Provider.PollAsync(t.ProviderTaskId!, cts.Token);
         }
         catch (OperationCanceledException) when (step.Canceled.IsCancellationRequested)
@@ -311,8 +304,8 @@ internal sealed class TaskStepRunner
         t.Progress = 100;
         t.ErrorCode = null;
         t.ErrorMessage = null;
-        // A success can be short of what was asked (a partial batch): the provider's note stays with the task.
-        t.Note = done.Note;
+        // A success can be short of what was asked (a partial batch, a mask that did not come back): say so with the task.
+        t.Note = TaskNotes.ForSuccess(t, d.DisplayName, done.Note, assets);
         t.CompletedUtc = completed.UtcDateTime;
         t.ProcessingMs = (long)(completed - TaskRecords.Utc(t.SubmittedUtc ?? t.CreatedUtc)).TotalMilliseconds;
         TaskCosts.Record(step.Db, t, cost, completed);
@@ -320,7 +313,7 @@ internal sealed class TaskStepRunner
             _results.Discard(assets);
     }
 
-    private async Task FailAsync(TaskStep step, string code, string message, ProviderException? logAs = null, (ProviderCost Cost, bool Estimated)? cost = null)
+    private async Task FailAsync(TaskStep step, string code, string message, ProviderException? logAs = null, TaskCost? cost = null)
     {
         var t = step.Task;
         if (logAs is not null)

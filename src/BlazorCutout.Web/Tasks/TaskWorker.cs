@@ -36,7 +36,6 @@ public sealed class TaskWorker : BackgroundService
     private readonly ILogger<TaskWorker> _logger;
     private readonly SqliteWriteGate _writeGate;
     private readonly TaskLeases _leases;
-    private readonly ProviderPacer _pacer;
     private readonly TaskStepRunner _steps;
     private readonly WorkerIdentity _identity;
     private readonly Dictionary<string, int> _inFlight = new(StringComparer.OrdinalIgnoreCase);
@@ -60,8 +59,7 @@ public sealed class TaskWorker : BackgroundService
         // The parts share the worker's logger, so the worker's log category still covers everything it does.
         _identity = WorkerIdentity.Acquire(dataDirectory, logger);
         _leases = new TaskLeases(dbFactory, writeGate, time, _options, logger, _identity.Id);
-        _pacer = new ProviderPacer(registry);
-        _steps = new TaskStepRunner(dbFactory, _leases, _pacer, new ProviderJobBuilder(store, signer, callbacks, guard, logger),
+        _steps = new TaskStepRunner(dbFactory, _leases, new ProviderJobBuilder(store, signer, callbacks, guard, logger),
             new TaskResultDownloader(store, engine, time), notifier, signal, time, _options, logger, writeGate);
     }
 
@@ -113,7 +111,6 @@ public sealed class TaskWorker : BackgroundService
 
     public override void Dispose()
     {
-        _pacer.Dispose();
         // Last: the identity's lock is what tells the next start that our leases are leftovers.
         _identity.Dispose();
         base.Dispose();

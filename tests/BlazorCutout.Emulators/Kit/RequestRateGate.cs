@@ -1,8 +1,11 @@
 namespace BlazorCutout.Emulators.Kit;
 
 /// <summary>
-/// The service's QPS limit: a sliding one-second window. A request above the rate is refused (the host answers 429 with
-/// Retry-After = time until the oldest counted request leaves the window, at least 1 s); refused requests do not count.
+/// The service's QPS limit as a strict sliding window: whenever N admitted requests (N = the rate, rounded down) lie
+/// within the last second, boundaries included, the next one is refused. So no N+1 admitted requests ever fall within
+/// any one second, however they are timed. The host answers a refusal with 429 and Retry-After = time until the oldest
+/// counted request leaves the window, at least 1 s; refused requests do not count. Below 1/s the window is 1/rate with
+/// room for one.
 /// </summary>
 public sealed class RequestRateGate(double requestsPerSecond, TimeProvider time)
 {
@@ -29,7 +32,8 @@ public sealed class RequestRateGate(double requestsPerSecond, TimeProvider time)
             var now = time.GetUtcNow();
             var window = TimeSpan.FromSeconds(rps >= 1 ? 1 : 1 / rps);
             var allowed = Math.Max(1, (int)Math.Floor(rps >= 1 ? rps : 1));
-            while (_window.Count > 0 && now - _window.Peek() >= window) _window.Dequeue();
+            // Strictly older than the window: a request exactly one window after another still shares that window with it.
+            while (_window.Count > 0 && now - _window.Peek() > window) _window.Dequeue();
             if (_window.Count >= allowed)
             {
                 retryAfter = window - (now - _window.Peek());

@@ -294,7 +294,9 @@ public sealed class PicWishProviderTests
 
         Assert.Equal(ProviderErrorCode.NotFound, e.Code);
         Assert.False(e.IsTransient);
-        Assert.Equal("The result has expired at PicWish: its result links are only valid for 1 hour after the task finishes. Run the task again.", e.Message);
+        // Expired seconds after the task finished: the message must not claim the link lasts 1 hour.
+        Assert.Equal("The result expired at PicWish before BlazorCutout could fetch it: its link no longer works. Run the task again.", e.Message);
+        Assert.DoesNotContain("hour", e.Message);
         Assert.Equal($"result-expired http={storageStatus}", e.ProviderDetail);
         Assert.Contains(rig.Requests.Entries, r => r.Notes.Contains("result expired") && r.Status == storageStatus);
     }

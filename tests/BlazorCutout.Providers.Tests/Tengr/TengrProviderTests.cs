@@ -6,6 +6,7 @@ using BlazorCutout.Emulators.Kit;
 using BlazorCutout.Emulators.Tengr;
 using BlazorCutout.Engine;
 using BlazorCutout.Providers.Secrets;
+using BlazorCutout.Providers.Security;
 using BlazorCutout.Providers.Tengr;
 using BlazorCutout.Providers.Tests.Support;
 using Microsoft.AspNetCore.Builder;
@@ -275,26 +276,47 @@ public sealed class TengrProviderTests
     }
 
     [Fact]
-    public async Task The_webhook_is_sent_when_the_url_guard_allows_it_and_delivers_the_final_artwork()
+    public async Task A_webhook_that_is_not_https_on_a_public_host_is_never_sent_even_when_the_url_guard_allows_it()
     {
-        var received = new ConcurrentQueue<string>();
-        await using var listener = await LoopbackServer.StartAsync(app => app.MapPost("/hooks/tengr", async (HttpContext ctx) =>
-        {
-            received.Enqueue(await new StreamReader(ctx.Request.Body).ReadToEndAsync());
-            return Results.Ok();
-        }));
+        // 001: webhook "must be HTTPS and a publicly routable host". The rig's guard allows this http loopback listener
+        // (a test allowance), but Tengr would refuse the job for it, so the rule is applied as written.
+        await using var listener = await LoopbackServer.StartAsync(app => app.MapPost("/hooks/tengr", () => Results.Ok()));
         await using var rig = await StartAsync(walk: JobWalk.Immediate, extraEndpoints: listener.Endpoint);
         using var provider = Provider(rig, o => o.UseCallbacks = true);
 
         var accepted = (ProviderSubmission.Accepted)await provider.SubmitAsync(Points(rig, callback: listener.Url("hooks/tengr")), CancellationToken.None);
-        Assert.Equal(listener.Url("hooks/tengr").AbsoluteUri, Body(Assert.Single(rig.Requests.For("POST", TengrEmulator.CreatePath))).GetProperty("webhook").GetString());
-        await Eventually.TrueAsync(() => !received.IsEmpty, "the webhook arrives");
 
-        // The webhook body is the final artwork: the same shape a poll gives, so the client reads it the same way.
-        var artwork = TengrProvider.ReadArtwork(Assert.Single(received))!;
-        Assert.Equal(accepted.ProviderTaskId, artwork.Id);
-        var done = Assert.IsType<ProviderPoll.Done>(provider.MapArtwork(artwork));
-        PngDecode.Decode((await provider.FetchAsync(done.Results[0], CancellationToken.None)).Bytes);
+        Assert.False(Body(Assert.Single(rig.Requests.For("POST", TengrEmulator.CreatePath))).TryGetProperty("webhook", out _));
+        Assert.Contains("webhook left out", rig.Logs.All);
+        Assert.Contains("not https on a public host", rig.Logs.All);
+        Assert.IsType<ProviderPoll.Done>((await UrlProviderRig.PollToEndAsync(provider, accepted.ProviderTaskId)).Final);
+    }
+
+    [Fact]
+    public async Task An_https_webhook_on_a_public_host_is_sent()
+    {
+        await using var rig = await StartAsync(walk: JobWalk.Immediate);
+        using var provider = Provider(rig, o => o.UseCallbacks = true);
+        var webhook = new Uri("https://1.1.1.1/callbacks/task/token"); // a public address literal: no DNS needed
+
+        await provider.SubmitAsync(Points(rig, callback: webhook), CancellationToken.None);
+
+        Assert.Equal(webhook.AbsoluteUri, Body(Assert.Single(rig.Requests.For("POST", TengrEmulator.CreatePath))).GetProperty("webhook").GetString());
+    }
+
+    [Fact]
+    public async Task The_public_https_rule_ignores_every_test_allowance_of_the_guard()
+    {
+        var guard = new UrlGuard(new UrlGuardOptions { AllowHttp = true, AllowNonDefaultPorts = true, AllowLoopbackForTests = true },
+            (host, _) => Task.FromResult(host == "hooks.example.com" ? new[] { IPAddress.Parse("93.184.215.14") } : [IPAddress.Loopback]));
+
+        Assert.True(await guard.IsPublicHttpsAsync(new Uri("https://hooks.example.com/callbacks/x")));
+        Assert.True(await guard.IsPublicHttpsAsync(new Uri("https://hooks.example.com:8443/callbacks/x")));
+        Assert.False(await guard.IsPublicHttpsAsync(new Uri("http://hooks.example.com/callbacks/x")));
+        Assert.False(await guard.IsPublicHttpsAsync(new Uri("https://localhost/callbacks/x")));
+        Assert.False(await guard.IsPublicHttpsAsync(new Uri("https://127.0.0.1/callbacks/x")));
+        Assert.False(await guard.IsPublicHttpsAsync(new Uri("https://10.0.0.5/callbacks/x")));
+        Assert.False(await guard.IsPublicHttpsAsync(new Uri("https://user:pw@hooks.example.com/callbacks/x")));
     }
 
     [Fact]

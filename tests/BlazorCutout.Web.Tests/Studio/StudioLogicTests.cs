@@ -23,8 +23,16 @@ public sealed class StudioLogicTests
         Assert.Equal("This is not an image: its content is not BMP, JPEG, PNG, TIFF, WEBP, whatever its name says.", ClientImageCheck.Problem(Facts(null), Local));
         Assert.Equal("Local engine does not accept GIF images (accepted: BMP, JPEG, PNG, TIFF, WEBP).", ClientImageCheck.Problem(Facts("gif"), Local));
         Assert.Equal("The file is 20.5 MB; the limit is 20 MB.", ClientImageCheck.Problem(Facts(size: 21_500_000), Local));
-        Assert.Equal("The image is 5000×3000 pixels; the limit is 4096 pixels per side.", ClientImageCheck.Problem(Facts(width: 5000, height: 3000), Local));
+        Assert.Equal("The image is 5000×3000 pixels; this provider accepts at most 4096 pixels per side.", ClientImageCheck.Problem(Facts(width: 5000, height: 3000), Local));
         Assert.StartsWith("The image looks damaged", ClientImageCheck.Problem(Facts(decodable: false), Local));
+    }
+
+    [Fact]
+    public void A_decompression_bomb_the_browser_cannot_draw_is_refused_for_its_pixels_as_the_server_says_not_called_damaged()
+    {
+        var bomb = Facts(width: 30000, height: 30000, decodable: false);
+
+        Assert.Equal("The image is 30000×30000 pixels; this provider accepts at most 4096 pixels per side.", ClientImageCheck.Problem(bomb, Local));
     }
 
     [Theory]
@@ -114,5 +122,18 @@ public sealed class StudioLogicTests
         // The submit's own (older) answer arriving after the final event does not roll the card back.
         item.Attach(task);
         Assert.Equal("succeeded", item.StateKey);
+    }
+
+    [Fact]
+    public void A_task_whose_submission_may_have_been_taken_offers_a_retry_that_says_it_may_be_charged_again()
+    {
+        var uncertain = new UploadItem { FileName = "cat.png" };
+        uncertain.Attach(FakeTaskService.Task(CutoutTaskState.Failed) with { ErrorCode = SubmitOutcomeUnknown.Code, ErrorMessage = "x" });
+        var refused = new UploadItem { FileName = "dog.png" };
+        refused.Attach(FakeTaskService.Task(CutoutTaskState.Failed) with { ErrorCode = "InvalidInput", ErrorMessage = "y" });
+
+        Assert.True(uncertain.CanRetry);
+        Assert.Equal("Retry (may be charged again)", uncertain.RetryText);
+        Assert.Equal("Retry", refused.RetryText);
     }
 }

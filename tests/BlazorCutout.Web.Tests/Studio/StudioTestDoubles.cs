@@ -115,6 +115,7 @@ public sealed class FakeTaskService : ITaskService, ITaskEvents
         Rate = ProviderRate.Unlimited(1),
         Polling = PollCadence.None,
         Prices = PriceTable.Free,
+        IsFree = true, // as the real local engine declares
         IsSynchronous = true,
     };
 

@@ -53,6 +53,19 @@ public sealed class SubmissionValidationTests(SubmissionValidationTests.App app)
         await AssertNothingStoredAsync(userId);
     }
 
+    [Theory]
+    [InlineData("/photos/cat.jpg")]
+    [InlineData("//example.com/cat.jpg")]
+    [InlineData("photos/cat.jpg")]
+    [InlineData("example.com/cat.jpg")]
+    public async Task A_partial_address_in_the_url_field_asks_for_a_full_https_address(string url)
+    {
+        var refused = await Assert.ThrowsAsync<TaskRejectedException>(() => app.Host.Tasks.FetchImageAsync(url));
+
+        Assert.Equal("InvalidUrl", refused.Code);
+        Assert.Contains("enter a full https address", refused.Message);
+    }
+
     [Fact]
     public async Task An_invalid_option_is_refused_with_the_validators_reason()
     {

@@ -367,6 +367,32 @@ public sealed class TaskLifecycleTests
     }
 
     [Fact]
+    public async Task A_500_on_submit_fails_once_with_its_own_code_and_says_it_may_have_been_charged_without_promising_a_retry()
+    {
+        var flaky = new ScriptedProvider("flaky");
+        // The provider's own words for a 500, as PicWish's client words it.
+        flaky.OnSubmit = (_, _, _) => throw new ProviderException(ProviderErrorCode.ServerError,
+            "Sending the image failed: Scripted flaky had an internal error (HTTP 500); the task will be retried.", isTransient: true);
+        await using var app = new TasksApp().WithProvider(flaky);
+        var userId = await app.CreateUserAsync();
+        using var events = new TaskEventLog(app.Events, userId);
+
+        var id = (await app.Tasks.SubmitAsync(userId, Request("flaky"))).Id;
+        var failed = await events.WaitForFinalAsync(id);
+        var view = (await app.Tasks.GetAsync(userId, id))!;
+
+        Assert.Equal(CutoutTaskState.Failed, failed.State);
+        Assert.Equal(SubmitOutcomeUnknown.Code, view.ErrorCode);
+        Assert.Equal(
+            "Sending the image failed: Scripted flaky had an internal error (HTTP 500), so it is unknown whether Scripted flaky accepted the task. " +
+            "Scripted flaky may have charged for it. It was not sent again automatically, to avoid paying twice. Retry sends it again, and it may be charged again.",
+            view.ErrorMessage);
+        Assert.DoesNotContain("will be retried", view.ErrorMessage);
+        Assert.DoesNotContain("if no result arrives", view.ErrorMessage);
+        Assert.Equal(1, flaky.SubmitCalls);
+    }
+
+    [Fact]
     public async Task A_full_or_unwritable_data_directory_is_reported_to_the_user_not_swallowed()
     {
         await using var app = new TasksApp();

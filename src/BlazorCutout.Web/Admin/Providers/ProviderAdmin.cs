@@ -26,7 +26,8 @@ public sealed record StoredProviderSettings(
     string? UpdatedBy, DateTime? UpdatedUtc);
 
 /// <summary>Coins (or credits) recorded in the cost ledger for a provider, in one unit.</summary>
-public sealed record ProviderSpend(string Unit, decimal Reported, int ReportedTasks, decimal Estimated, int EstimatedTasks);
+/// <param name="UnpricedTasks">Tasks charged with no known price ("price not set"): counted, never added to an amount.</param>
+public sealed record ProviderSpend(string Unit, decimal Reported, int ReportedTasks, decimal Estimated, int EstimatedTasks, int UnpricedTasks = 0);
 
 /// <summary>Everything the admin page shows of one remote provider.</summary>
 public sealed record ProviderAdminView(
@@ -153,16 +154,18 @@ public sealed class ProviderAdmin(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // SQLite has no decimal: summed as REAL, which is exact enough for coin counts.
         var rows = await db.CostEntries
-            .GroupBy(c => new { c.ProviderId, c.Unit, c.Estimated })
-            .Select(g => new { g.Key.ProviderId, g.Key.Unit, g.Key.Estimated, Sum = g.Sum(c => (double)c.Amount), Count = g.Count() })
+            .GroupBy(c => new { c.ProviderId, c.Unit, c.Estimated, c.Unpriced })
+            .Select(g => new { g.Key.ProviderId, g.Key.Unit, g.Key.Estimated, g.Key.Unpriced, Sum = g.Sum(c => (double)c.Amount), Count = g.Count() })
             .ToListAsync(cancellationToken);
+        // Unpriced rows are kept apart: their 0 is not a price, so they are counted and never summed.
         return rows
             .GroupBy(r => r.ProviderId, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<ProviderSpend>)g
                 .GroupBy(r => r.Unit)
                 .Select(u => new ProviderSpend(u.Key,
-                    (decimal)u.Where(r => !r.Estimated).Sum(r => r.Sum), u.Where(r => !r.Estimated).Sum(r => r.Count),
-                    (decimal)u.Where(r => r.Estimated).Sum(r => r.Sum), u.Where(r => r.Estimated).Sum(r => r.Count)))
+                    (decimal)u.Where(r => !r.Estimated && !r.Unpriced).Sum(r => r.Sum), u.Where(r => !r.Estimated && !r.Unpriced).Sum(r => r.Count),
+                    (decimal)u.Where(r => r.Estimated && !r.Unpriced).Sum(r => r.Sum), u.Where(r => r.Estimated && !r.Unpriced).Sum(r => r.Count),
+                    u.Where(r => r.Unpriced).Sum(r => r.Count)))
                 .OrderBy(s => s.Unit)
                 .ToList(), StringComparer.OrdinalIgnoreCase);
     }

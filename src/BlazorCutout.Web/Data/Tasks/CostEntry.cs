@@ -20,6 +20,11 @@ public sealed class CostEntry
     public required string Unit { get; set; }
     /// <summary>True when the amount comes from the configured price table rather than the provider's own report.</summary>
     public bool Estimated { get; set; }
+    /// <summary>
+    /// The service charged but no price was known (none reported, none configured): <see cref="Amount"/> is 0 and means
+    /// nothing, so totals leave the row out and count it apart.
+    /// </summary>
+    public bool Unpriced { get; set; }
     /// <summary>UTC day of completion, for per-day aggregation.</summary>
     public DateOnly Day { get; set; }
     public DateTime RecordedUtc { get; set; }

@@ -38,6 +38,8 @@ public sealed class TaskRecord
     public decimal? CostAmount { get; set; }
     public string? CostUnit { get; set; }
     public bool CostEstimated { get; set; }
+    /// <summary>No price was known for this charged operation: <see cref="CostAmount"/> is not a price (see TaskCost).</summary>
+    public bool CostUnpriced { get; set; }
     /// <summary>What the provider reported at acceptance (HitPaw), kept until the task completes.</summary>
     public decimal? AcceptedCostAmount { get; set; }
     public string? AcceptedCostUnit { get; set; }

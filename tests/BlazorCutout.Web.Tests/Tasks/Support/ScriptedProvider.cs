@@ -1,3 +1,4 @@
+using BlazorCutout.Engine;
 using System.Collections.Concurrent;
 using BlazorCutout.Providers;
 
@@ -23,7 +24,8 @@ public sealed class ScriptedProvider : ICutoutProvider
         ProviderInputs inputs = ProviderInputs.File,
         PriceTable? prices = null,
         int concurrency = 8,
-        int maxPixelsPerSide = 4096)
+        int maxPixelsPerSide = 4096,
+        IReadOnlySet<OutputKind>? outputs = null)
     {
         Descriptor = new ProviderDescriptor
         {
@@ -31,7 +33,7 @@ public sealed class ScriptedProvider : ICutoutProvider
             DisplayName = "Scripted " + id,
             Operations = new HashSet<ProviderOperation> { ProviderOperation.RemoveBackground },
             Inputs = inputs,
-            Options = new SupportedOptions(),
+            Options = outputs is null ? new SupportedOptions() : new SupportedOptions { Outputs = outputs },
             Limits = new ProviderLimits { MaxPixelsPerSide = maxPixelsPerSide, AcceptedFormats = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "png", "jpeg", "webp" } },
             Rate = ProviderRate.Unlimited(concurrency),
             Polling = synchronous ? PollCadence.None
