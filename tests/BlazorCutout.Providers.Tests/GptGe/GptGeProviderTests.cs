@@ -222,7 +222,7 @@ public sealed class GptGeProviderTests
         var e = await Assert.ThrowsAnyAsync<ProviderException>(() => provider.FetchAsync(done.Results[0], CancellationToken.None));
 
         Assert.Equal(ProviderErrorCode.NotFound, e.Code);
-        Assert.Contains("The result has expired at gpt.ge", e.Message);
+        Assert.Contains("The result expired at gpt.ge before BlazorCutout could fetch it", e.Message);
     }
 
     [Theory]
