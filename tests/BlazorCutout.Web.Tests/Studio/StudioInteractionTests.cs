@@ -41,13 +41,8 @@ public sealed class StudioInteractionTests
     [Fact]
     public async Task Typing_a_background_prompt_counts_its_characters_and_says_what_is_wrong_until_it_fits()
     {
-        var tasks = new FakeTaskService();
-        tasks.Choices.Add(new(GptGeProvider.BuildDescriptor(new GptGeOptions()), IsAvailable: true, UnavailableReason: null, IsDefault: false));
-        await using var renderer = new StudioRenderer(tasks);
-        var studio = renderer.Render<StudioPage>();
-
-        studio.Find("[data-testid=provider-gptge]").Click();
-        ButtonNamed(studio, "New background").Click();
+        await using var renderer = WithGptGe();
+        var studio = NewBackgroundStudio(renderer);
 
         Assert.Equal("Describe the background to generate.", studio.Find("[data-testid=background-prompt-problem]").TextContent);
         Assert.Equal("0 / 1024", studio.Find("[data-testid=background-prompt-count]").TextContent);
@@ -66,12 +61,8 @@ public sealed class StudioInteractionTests
     [Fact]
     public async Task Picking_how_many_backgrounds_to_generate_updates_the_price_on_the_form_and_on_the_tile()
     {
-        var tasks = new FakeTaskService();
-        tasks.Choices.Add(new(GptGeProvider.BuildDescriptor(new GptGeOptions()), IsAvailable: true, UnavailableReason: null, IsDefault: false));
-        await using var renderer = new StudioRenderer(tasks);
-        var studio = renderer.Render<StudioPage>();
-        studio.Find("[data-testid=provider-gptge]").Click();
-        ButtonNamed(studio, "New background").Click();
+        await using var renderer = WithGptGe();
+        var studio = NewBackgroundStudio(renderer);
         var single = studio.Find("[data-testid=batch-price]").TextContent;
 
         ButtonNamed(studio.Find("[data-testid=batch-size]"), "3").Click();
@@ -112,6 +103,22 @@ public sealed class StudioInteractionTests
 
         Assert.Equal(mask.Url, view.Find("[data-testid=viewer-after]").GetAttribute("src"));
         Assert.Equal("Mask", view.Find("[data-testid=viewer-after]").GetAttribute("alt"));
+    }
+
+    private static StudioRenderer WithGptGe()
+    {
+        var tasks = new FakeTaskService();
+        tasks.Choices.Add(new(GptGeProvider.BuildDescriptor(new GptGeOptions()), IsAvailable: true, UnavailableReason: null, IsDefault: false));
+        return new StudioRenderer(tasks);
+    }
+
+    /// <summary>The Studio with gpt.ge picked and its "New background" mode chosen, both by clicking.</summary>
+    private static IRenderedComponent<StudioPage> NewBackgroundStudio(StudioRenderer renderer)
+    {
+        var studio = renderer.Render<StudioPage>();
+        studio.Find("[data-testid=provider-gptge]").Click();
+        ButtonNamed(studio, "New background").Click();
+        return studio;
     }
 
     /// <summary>The button whose visible text is <paramref name="text"/>.</summary>
