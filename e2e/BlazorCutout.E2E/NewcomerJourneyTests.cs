@@ -38,8 +38,8 @@ public sealed class NewcomerJourneyTests(BrowserFixture fixture) : IClassFixture
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Studio" })).ToBeVisibleAsync();
         await BrowserFixture.WaitUntilInteractiveAsync(page);
 
-        // Log out from the header, then log in again.
-        await page.GetByTestId("logout").ClickAsync();
+        // Log out from the account menu in the app bar, then log in again.
+        await LogOutAsync(page);
         await Expect(page).ToHaveURLAsync(new Regex("/Account/Login"));
         await page.GetByLabel("E-mail").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(Password);
@@ -55,14 +55,61 @@ public sealed class NewcomerJourneyTests(BrowserFixture fixture) : IClassFixture
         await page.GetByRole(AriaRole.Link, new() { Name = "History" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "History" })).ToBeVisibleAsync();
 
-        await page.GetByTestId("logout").ClickAsync();
+        // The other pages of a member, in both themes: the gallery and the (statically rendered) password form.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Gallery" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Gallery" })).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "newcomer-4-gallery");
+        await page.GotoAsync("/Account/Manage/ChangePassword");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Change password" })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("account-name")).ToHaveTextAsync(email);
+        await BrowserFixture.ScreenshotAsync(page, "newcomer-5-change-password");
+        await page.GotoAsync("/studio");
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+
+        await LogOutAsync(page);
         await Expect(page).ToHaveURLAsync(new Regex("/Account/Login"));
         await page.GotoAsync("/studio");
         await Expect(page).ToHaveURLAsync(new Regex("/Account/Login\\?ReturnUrl=%2Fstudio"));
         await page.Context.CloseAsync();
 
-        // The security headers' CSP must not block anything Blazor or Radzen needs.
+        // The security headers' CSP must not block anything Blazor or MudBlazor needs.
         Assert.Empty(consoleErrors);
+    }
+
+    /// <summary>The theme toggle is remembered: a dark choice holds across a reload and on the statically rendered pages.</summary>
+    [Fact]
+    public async Task The_theme_chosen_in_the_app_bar_is_remembered_across_pages_and_reloads()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/Account/Register");
+        await page.GetByLabel("E-mail").FillAsync($"theme-{Guid.NewGuid():N}@example.test");
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByLabel("Confirm password").FillAsync(Password);
+        await page.GetByTestId("register-submit").ClickAsync();
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        await Expect(page.Locator(".app-layout")).ToHaveAttributeAsync("data-theme", "light");
+
+        await page.GetByTestId("theme-toggle").ClickAsync();
+        await Expect(page.Locator(".app-layout")).ToHaveAttributeAsync("data-theme", "dark");
+        var background = await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+
+        await page.ReloadAsync();
+        await Expect(page.Locator(".app-layout")).ToHaveAttributeAsync("data-theme", "dark");
+        Assert.Equal(background, await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor"));
+        await page.GotoAsync("/Account/Manage/ChangePassword");
+        await Expect(page.Locator(".app-layout")).ToHaveAttributeAsync("data-theme", "dark");
+
+        // On a statically rendered page the toggle works too (theme.js stores the choice and reloads).
+        await page.GetByTestId("theme-toggle").ClickAsync();
+        await Expect(page.Locator(".app-layout")).ToHaveAttributeAsync("data-theme", "light");
+        Assert.NotEqual(background, await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor"));
+        await page.Context.CloseAsync();
+    }
+
+    private static async Task LogOutAsync(IPage page)
+    {
+        await page.GetByTestId("account-name").ClickAsync();
+        await page.GetByTestId("logout").ClickAsync();
     }
 
     [Fact]
@@ -81,6 +128,14 @@ public sealed class NewcomerJourneyTests(BrowserFixture fixture) : IClassFixture
         Assert.Equal(404, response!.Status);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Page not found" })).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "not-found");
+
+        // Pages reached without signing in: the lock-out notice and the error page, for the screenshots of every page.
+        await page.GotoAsync("/Account/Lockout");
+        await Expect(page.GetByTestId("lockout-message")).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "lockout");
+        await page.GotoAsync("/error");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Something went wrong" })).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "error");
         await page.Context.CloseAsync();
     }
 }

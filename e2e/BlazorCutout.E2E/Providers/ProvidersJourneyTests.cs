@@ -167,7 +167,7 @@ public sealed partial class ProvidersJourneyTests(ProvidersFixture fixture) : IC
 
     private static async Task ExpectRowAsync(IPage page, string providerName, string cost, bool estimated)
     {
-        var row = page.GetByTestId("history-row").Filter(new() { HasText = providerName });
+        var row = page.Locator("tr.history-row").Filter(new() { HasText = providerName });
         await Expect(row).ToHaveCountAsync(1);
         await Expect(row.GetByTestId("history-cost")).ToHaveTextAsync(estimated ? "≈ " + cost : cost);
     }

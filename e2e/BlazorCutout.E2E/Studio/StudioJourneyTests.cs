@@ -124,14 +124,15 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
         // …and History lists them as done, with thumbnails and the time they were created in the browser's zone.
         await page.GetByRole(AriaRole.Link, new() { Name = "History" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "History" })).ToBeVisibleAsync();
-        var rows = page.GetByTestId("history-row");
+        var rows = page.Locator("tr.history-row");
         await Expect(rows).ToHaveCountAsync(3);
         await Expect(page.Locator("[data-testid=history-state][data-state=succeeded]")).ToHaveCountAsync(3);
         foreach (var name in Photos)
             await Expect(page.GetByTestId("history-grid")).ToContainTextAsync(name);
         for (var i = 0; i < 3; i++)
             await BrowserFixture.WaitLoadedAsync(page.GetByTestId("history-thumb").Nth(i));
-        await Expect(page.GetByRole(AriaRole.Columnheader, new() { Name = "Created", Exact = true })).ToBeVisibleAsync();
+        // "Created" alone, not "Created (UTC)": the browser's zone is known (the header also holds the grid's sort button).
+        await Expect(page.Locator("[data-testid=history-grid] th .sortable-column-header").Filter(new() { HasTextRegex = new Regex("^Created$") })).ToBeVisibleAsync();
         var created = page.GetByTestId("history-created").First;
         await Expect(created).ToHaveAttributeAsync("datetime", new Regex(@"\+09:00$"));
         var shown = await created.EvaluateAsync<JsonElement>("""
@@ -147,7 +148,7 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
 
         // The before/after view opens from History too.
         await page.GetByTestId("history-view").First.ClickAsync();
-        var dialog = page.Locator(".rz-dialog");
+        var dialog = page.Locator(".mud-dialog");
         await Expect(dialog.GetByTestId("result-view")).ToBeVisibleAsync();
         await BrowserFixture.WaitLoadedAsync(dialog.GetByTestId("viewer-after"));
         await BrowserFixture.ScreenshotAsync(page, "history-2-view-dialog");
@@ -273,7 +274,7 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
         await Expect(page.GetByTestId("upload-card")).ToHaveCountAsync(0);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "History" }).ClickAsync();
-        await Expect(page.GetByTestId("history-row")).ToHaveCountAsync(2);
+        await Expect(page.Locator("tr.history-row")).ToHaveCountAsync(2);
         await page.Context.CloseAsync();
     }
 
@@ -294,15 +295,15 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
 
         // History: both rows selected with the header box, downloaded together, then deleted together.
         await page.GetByRole(AriaRole.Link, new() { Name = "History" }).ClickAsync();
-        await Expect(page.GetByTestId("history-row")).ToHaveCountAsync(2);
+        await Expect(page.Locator("tr.history-row")).ToHaveCountAsync(2);
         await page.GetByTestId("history-select-page").ClickAsync();
         await Expect(page.GetByTestId("history-selected-count")).ToHaveTextAsync("2 selected");
         var fromHistory = await DownloadZipAsync(page, page.GetByTestId("history-download-selected"));
         Assert.Equal(zipped.Keys.Order(), fromHistory.Keys.Order());
 
         await page.GetByTestId("history-delete-selected").ClickAsync();
-        await page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
-        await Expect(page.GetByTestId("history-row")).ToHaveCountAsync(0);
+        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Expect(page.Locator("tr.history-row")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("history-selection")).ToHaveCountAsync(0);
         await page.Context.CloseAsync();
     }

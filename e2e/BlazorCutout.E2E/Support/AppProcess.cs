@@ -56,6 +56,12 @@ public sealed class AppProcess : IAsyncDisposable
             {
                 await app.DisposeAsync();
             }
+            catch
+            {
+                // A start that timed out left a live process no fixture will dispose: stop it here.
+                await app.DisposeAsync();
+                throw;
+            }
         }
     }
 

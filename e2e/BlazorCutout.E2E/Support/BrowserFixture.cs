@@ -63,12 +63,44 @@ public sealed class BrowserFixture : IAsyncLifetime
         return page;
     }
 
-    /// <summary>Saves a full-page PNG under artifacts/screenshots/ (kept by the test run as an artifact).</summary>
+    /// <summary>
+    /// Saves full-page PNGs under artifacts/screenshots/ (kept by the test run as an artifact): <c>name.png</c> in the
+    /// light theme and <c>name-dark.png</c> in the dark one. An interactive page is switched with its own theme toggle
+    /// and back, so what it shows (cards, an open dialog) stays; a statically rendered page is opened again, dark,
+    /// in a second tab (its form state, such as an error after a post, is not carried over), leaving this one as it is.
+    /// </summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(RepoPaths.Screenshots);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepoPaths.Screenshots, name + ".png"), FullPage = true });
+        await SaveAsync(page, name);
+        if (await page.Locator("[data-interactive='true']").CountAsync() > 0)
+        {
+            await FlipThemeAsync(page, "dark");
+            await SaveAsync(page, name + "-dark");
+            await FlipThemeAsync(page, "light");
+            return;
+        }
+        await RememberThemeAsync(page, "dark");
+        var dark = await page.Context.NewPageAsync();
+        await dark.GotoAsync(page.Url);
+        await dark.Locator("[data-theme='dark']").First.WaitForAsync();
+        await SaveAsync(dark, name + "-dark");
+        await dark.CloseAsync();
+        await RememberThemeAsync(page, "light");
     }
+
+    private static Task SaveAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepoPaths.Screenshots, name + ".png"), FullPage = true });
+
+    // A DOM click: an open dialog's backdrop would take a pointer click meant for the app bar.
+    private static async Task FlipThemeAsync(IPage page, string theme)
+    {
+        await page.EvaluateAsync("() => document.querySelector('[data-testid=theme-toggle]').click()");
+        await page.Locator($"[data-theme='{theme}']").First.WaitForAsync();
+    }
+
+    private static Task RememberThemeAsync(IPage page, string theme) =>
+        page.Context.AddCookiesAsync([new Cookie { Name = "cutout-theme", Value = theme, Url = new Uri(page.Url).GetLeftPart(UriPartial.Authority) }]);
 
     /// <summary>Waits until an &lt;img&gt; has loaded, and fails if it could not be decoded.</summary>
     public static async Task WaitLoadedAsync(ILocator image) =>

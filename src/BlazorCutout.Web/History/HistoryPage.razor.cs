@@ -4,8 +4,7 @@ using BlazorCutout.Web.Shared;
 using BlazorCutout.Web.Tasks;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
-using Radzen;
-using Radzen.Blazor;
+using MudBlazor;
 
 namespace BlazorCutout.Web.History;
 
@@ -14,83 +13,83 @@ public sealed partial class HistoryPage
 {
     [Inject] private ITaskService Tasks { get; set; } = default!;
     [Inject] private ITaskEvents Events { get; set; } = default!;
-    [Inject] private DialogService Dialogs { get; set; } = default!;
-    [Inject] private NotificationService Notifications { get; set; } = default!;
+    [Inject] private AppDialogs Dialogs { get; set; } = default!;
+    [Inject] private Notify Notify { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
     [Inject] private BrowserTimeZone Zone { get; set; } = default!;
     [Inject] private ILogger<HistoryPage> Logger { get; set; } = default!;
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
-    private RadzenDataGrid<TaskView> grid = default!;
-    private IReadOnlyList<TaskView>? page; // null until the first load: Radzen's grid calls LoadData on first render only then
+    private MudDataGrid<TaskView> grid = default!;
+    /// <summary>The rows shown: the grid's last answer, kept current by live updates (the grid renders these).</summary>
+    private List<TaskView>? page;
     private int total;
-    private bool loading;
     private string userId = "";
     private IDisposable? subscription;
-    private LoadDataArgs? lastArgs;
+    /// <summary>Rows skipped before this page: live updates of tasks not on it only matter on the first page.</summary>
+    private int skip;
     private bool reloadPending;
 
     private HistoryFilters filters = HistoryFilters.None;
-    /// <summary>The grid's selection; it spans pages, and the grid matches rows to it by <c>Id</c> (its KeyProperty).</summary>
+    /// <summary>The selected tasks; the selection spans pages, and rows are matched to it by <c>Id</c>.</summary>
     private IList<TaskView>? selection;
 
-    private static readonly object[] stateChoices = Enum.GetValues<CutoutTaskState>()
-        .Select(s => new { Text = TaskText.State(s), Value = (CutoutTaskState?)s }).ToArray<object>();
-    private static readonly object[] operationChoices = Enum.GetValues<ProviderOperation>()
-        .Select(o => new { Text = TaskText.Operation(o), Value = (ProviderOperation?)o }).ToArray<object>();
-    private object[] providerChoices = [];
+    private (string Id, string Name)[] providerChoices = [];
 
     protected override async Task OnInitializedAsync()
     {
         var user = (await AuthenticationState).User;
         userId = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
-        providerChoices = Tasks.Providers().Select(p => new { Text = p.Descriptor.DisplayName, Value = p.Descriptor.Id }).ToArray<object>();
+        providerChoices = Tasks.Providers().Select(p => (p.Descriptor.Id, p.Descriptor.DisplayName)).ToArray();
         if (userId.Length > 0)
             subscription = Events.Subscribe(userId, OnTaskChangedAsync);
     }
 
     // Days on the clock the grid shows times in: UTC until the browser has said where it is.
-    private TaskQuery Query(LoadDataArgs args) => filters.ToQuery(Zone.Zone ?? TimeZoneInfo.Utc, args.Skip ?? 0, args.Top ?? 10);
+    private TaskQuery Query(GridState<TaskView> state)
+    {
+        var query = filters.ToQuery(Zone.Zone ?? TimeZoneInfo.Utc, state.Page * state.PageSize, state.PageSize);
+        return state.SortDefinitions.FirstOrDefault() is { } sort && HistorySort.Order(sort.SortBy) is { } order
+            ? query with { OrderBy = order, Ascending = !sort.Descending }
+            : query;
+    }
 
     private static DateTime? Picked(DateOnly? day) => day?.ToDateTime(TimeOnly.MinValue);
 
     private static DateOnly? Day(DateTime? picked) => picked is { } p ? DateOnly.FromDateTime(p) : null;
 
-    private async Task LoadAsync(LoadDataArgs args)
+    private async Task<GridData<TaskView>> LoadAsync(GridState<TaskView> state, CancellationToken cancellationToken)
     {
-        lastArgs = args;
-        loading = true;
+        skip = state.Page * state.PageSize;
         try
         {
-            var result = await Tasks.QueryAsync(userId, Query(args));
-            page = result.Items;
+            var result = await Tasks.QueryAsync(userId, Query(state), cancellationToken);
+            page = result.Items.ToList();
             total = result.Total;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Logger.LogError(ex, "Loading the history failed");
-            Notifications.Notify(NotificationSeverity.Error, "The history could not be loaded", "Try again in a moment.");
+            Notify.Error("The history could not be loaded. Try again in a moment.");
         }
-        finally
-        {
-            loading = false;
-        }
+        return new GridData<TaskView> { Items = page ?? [], TotalItems = total };
     }
 
     private async Task FilterAsync(HistoryFilters changed)
     {
         filters = changed;
-        await grid.FirstPage(true);
+        await FirstPageAsync();
     }
 
     private Task ResetAsync() => FilterAsync(HistoryFilters.None);
 
-    private void RowRender(RowRenderEventArgs<TaskView> args)
+    /// <summary>Back to the first page and load it (a changed filter or a retry puts a new task on top).</summary>
+    private async Task FirstPageAsync()
     {
-        if (args.Data is null || args.Attributes is null) return;
-        args.Attributes["data-task"] = args.Data.Id.ToString();
-        args.Attributes["data-testid"] = "history-row";
+        if (grid.CurrentPage != 0)
+            grid.NavigateTo(Page.First);
+        await grid.ReloadServerData();
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -111,7 +110,7 @@ public sealed partial class HistoryPage
         if (index < 0)
         {
             // A task this page does not show yet (started elsewhere, or a retry): the first page gains it.
-            if ((lastArgs?.Skip ?? 0) == 0)
+            if (skip == 0)
                 await ReloadSoonAsync();
             return;
         }
@@ -138,9 +137,8 @@ public sealed partial class HistoryPage
 
     private void Replace(int index, TaskView view)
     {
-        var copy = page!.ToArray();
-        copy[index] = view;
-        page = copy;
+        // In place: the grid draws this very list (handed to it as its server data), so a render shows the change.
+        page![index] = view;
         // The selection holds its own copies: keep them current, so what it offers to download is what the row shows.
         if (IsSelected(view))
             selection = selection!.Select(t => t.Id == view.Id ? view : t).ToList();
@@ -160,11 +158,19 @@ public sealed partial class HistoryPage
         }
     }
 
-    private void SelectPage(bool? all)
+    private void SelectPage(bool all)
     {
         var others = (selection ?? []).Where(t => page?.Any(p => p.Id == t.Id) != true);
-        var chosen = all == true ? others.Concat(page ?? []).ToList() : others.ToList();
+        var chosen = all ? others.Concat(page ?? []).ToList() : others.ToList();
         selection = chosen.Count > 0 ? chosen : null;
+    }
+
+    private void Toggle(TaskView task)
+    {
+        if (IsSelected(task))
+            Unselect([task.Id]);
+        else
+            selection = [.. selection ?? [], task];
     }
 
     private void Unselect(IEnumerable<Guid> ids)
@@ -182,11 +188,7 @@ public sealed partial class HistoryPage
         reloadPending = true;
         await Task.Delay(300);
         reloadPending = false;
-        if (lastArgs is not null)
-        {
-            await LoadAsync(lastArgs);
-            StateHasChanged();
-        }
+        await grid.ReloadServerData();
     }
 
     // ---- actions ----
@@ -195,19 +197,14 @@ public sealed partial class HistoryPage
     {
         if (task.State != CutoutTaskState.Succeeded)
             return;
-        await Dialogs.OpenAsync(task.Source.FileName, _ => builder =>
-        {
-            builder.OpenComponent<TaskResultView>(0);
-            builder.AddComponentParameter(1, nameof(TaskResultView.Task), task);
-            builder.CloseComponent();
-        }, new DialogOptions { Width = "min(960px, 96vw)", CloseDialogOnOverlayClick = true, Draggable = false, Resizable = false, CssClass = "result-dialog" });
+        await Dialogs.ShowResultAsync(task);
     }
 
     private async Task CancelAsync(TaskView task)
     {
         if (!await Tasks.CancelAsync(userId, task.Id))
-            Notifications.Notify(NotificationSeverity.Info, "Nothing to cancel", "The task had already finished.");
-        await grid.Reload();
+            Notify.Info("Nothing to cancel: the task had already finished.");
+        await grid.ReloadServerData();
     }
 
     private async Task RetryAsync(TaskView task)
@@ -215,24 +212,21 @@ public sealed partial class HistoryPage
         try
         {
             if (await Tasks.RetryAsync(userId, task.Id) is not null)
-                Notifications.Notify(NotificationSeverity.Success, "Retrying", $"{task.Source.FileName} was queued again as a new task.");
+                Notify.Success($"Retrying: {task.Source.FileName} was queued again as a new task.");
         }
         catch (TaskRejectedException ex)
         {
-            Notifications.Notify(NotificationSeverity.Warning, "Cannot retry", ex.Message);
+            Notify.Warning($"Cannot retry: {ex.Message}");
         }
-        await grid.FirstPage(true);
+        await FirstPageAsync();
     }
 
     private async Task DeleteAsync(TaskView task)
     {
-        var confirmed = await Dialogs.Confirm(
-            $"Delete the task for “{task.Source.FileName}” and its images? This cannot be undone.", "Delete task",
-            new ConfirmOptions { OkButtonText = "Delete", CancelButtonText = "Keep" });
-        if (confirmed != true)
+        if (!await Dialogs.ConfirmAsync("Delete task", $"Delete the task for “{task.Source.FileName}” and its images? This cannot be undone.", "Delete", "Keep"))
             return;
         if (await Tasks.DeleteAsync(userId, task.Id))
-            Notifications.Notify(NotificationSeverity.Success, "Deleted", task.Source.FileName);
+            Notify.Success($"Deleted {task.Source.FileName}");
         Unselect([task.Id]);
         await ReloadAfterDeletingAsync([task.Id]);
     }
@@ -243,10 +237,7 @@ public sealed partial class HistoryPage
             return;
         var tasks = chosen.ToList();
         var what = tasks.Count == 1 ? $"the task for “{tasks[0].Source.FileName}”" : $"{tasks.Count} tasks";
-        var confirmed = await Dialogs.Confirm(
-            $"Delete {what} and their images? This cannot be undone.", tasks.Count == 1 ? "Delete task" : "Delete tasks",
-            new ConfirmOptions { OkButtonText = "Delete", CancelButtonText = "Keep" });
-        if (confirmed != true)
+        if (!await Dialogs.ConfirmAsync(tasks.Count == 1 ? "Delete task" : "Delete tasks", $"Delete {what} and their images? This cannot be undone.", "Delete", "Keep"))
             return;
         var deleted = 0;
         foreach (var task in tasks)
@@ -254,7 +245,7 @@ public sealed partial class HistoryPage
             if (await Tasks.DeleteAsync(userId, task.Id))
                 deleted++;
         }
-        Notifications.Notify(NotificationSeverity.Success, "Deleted", deleted == 1 ? "1 task" : $"{deleted} tasks");
+        Notify.Success(deleted == 1 ? "Deleted 1 task" : $"Deleted {deleted} tasks");
         Unselect(tasks.Select(t => t.Id));
         await ReloadAfterDeletingAsync(tasks.Select(t => t.Id));
     }
@@ -263,10 +254,10 @@ public sealed partial class HistoryPage
     private async Task ReloadAfterDeletingAsync(IEnumerable<Guid> deleted)
     {
         var gone = deleted.ToHashSet();
-        if (page is { Count: > 0 } shown && shown.All(t => gone.Contains(t.Id)) && (lastArgs?.Skip ?? 0) > 0)
-            await grid.FirstPage(true);
+        if (page is { Count: > 0 } shown && shown.All(t => gone.Contains(t.Id)) && skip > 0)
+            await FirstPageAsync();
         else
-            await grid.Reload();
+            await grid.ReloadServerData();
     }
 
     public void Dispose() => subscription?.Dispose();

@@ -5,7 +5,7 @@ public static class SecurityHeaders
 {
     /// <summary>
     /// Blazor Server needs only its own scripts and a WebSocket to the same origin ('self' covers ws/wss in CSP 3).
-    /// Radzen sets inline style attributes and Blazor's reconnect UI injects a style element, hence
+    /// MudBlazor sets inline style attributes (and its theme is a style element) and Blazor's reconnect UI injects a style element, hence
     /// 'unsafe-inline' for styles only. Images may be data:/blob: URLs (previews of uploads and cut-outs).
     /// </summary>
     public const string ContentSecurityPolicy =

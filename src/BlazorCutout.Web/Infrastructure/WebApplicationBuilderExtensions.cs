@@ -3,7 +3,8 @@ using BlazorCutout.Web.Admin;
 using BlazorCutout.Web.Admin.Providers;
 using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Tasks;
-using Radzen;
+using BlazorCutout.Web.Shared;
+using MudBlazor.Services;
 
 namespace BlazorCutout.Web.Infrastructure;
 
@@ -13,7 +14,7 @@ public static class WebApplicationBuilderExtensions
     public static WebApplicationBuilder AddBlazorCutoutWeb(this WebApplicationBuilder builder)
     {
         // Development does this by itself. Elsewhere a built-but-not-published app needs it to serve
-        // _content/Radzen.Blazor/* and the top-level wwwroot from their source folders; a published app
+        // _content/MudBlazor/* and the top-level wwwroot from their source folders; a published app
         // has them copied into its own wwwroot and has no manifest, so this is then a no-op.
         if (!builder.Environment.IsDevelopment())
             builder.WebHost.UseStaticWebAssets();
@@ -33,7 +34,10 @@ public static class WebApplicationBuilderExtensions
         builder.Services.AddAdmin();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddRadzenComponents();
+        builder.Services.AddMudServices();
+        // Pages notify and ask through these two, never through the component library directly.
+        builder.Services.AddScoped<Notify>();
+        builder.Services.AddScoped<AppDialogs>();
         builder.Services.AddScoped<BlazorCutout.Web.Shared.BrowserTimeZone>(); // the user's time zone, asked once per circuit
 
         // Features register here, one extension method each.

@@ -2,7 +2,6 @@ using System.Globalization;
 using BlazorCutout.Engine;
 using BlazorCutout.Providers;
 using BlazorCutout.Web.Tasks;
-using Radzen;
 
 namespace BlazorCutout.Web.Shared;
 
@@ -49,21 +48,14 @@ public static class TaskText
         _ => 100,
     };
 
-    public static BadgeStyle Badge(CutoutTaskState state) => state switch
+    /// <summary>How a state looks: on History's chip and on a Studio card's progress bar.</summary>
+    public static StatusTone Tone(CutoutTaskState state) => state switch
     {
-        CutoutTaskState.Succeeded => BadgeStyle.Success,
-        CutoutTaskState.Failed => BadgeStyle.Danger,
-        CutoutTaskState.Canceled => BadgeStyle.Light,
-        CutoutTaskState.Queued => BadgeStyle.Secondary,
-        _ => BadgeStyle.Info,
-    };
-
-    public static ProgressBarStyle Bar(CutoutTaskState state) => state switch
-    {
-        CutoutTaskState.Succeeded => ProgressBarStyle.Success,
-        CutoutTaskState.Failed => ProgressBarStyle.Danger,
-        CutoutTaskState.Canceled => ProgressBarStyle.Light,
-        _ => ProgressBarStyle.Primary,
+        CutoutTaskState.Succeeded => StatusTone.Success,
+        CutoutTaskState.Failed => StatusTone.Danger,
+        CutoutTaskState.Canceled => StatusTone.Neutral,
+        CutoutTaskState.Queued => StatusTone.Neutral,
+        _ => StatusTone.Info,
     };
 
     public static string Bytes(long bytes) => bytes switch

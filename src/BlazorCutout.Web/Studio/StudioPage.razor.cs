@@ -54,8 +54,6 @@ public sealed partial class StudioPage
     private string? backgroundPreview;
     private string? backgroundError;
 
-    private static readonly object[] subjectTypes = Enum.GetValues<SubjectType>().Select(t => new { Text = TaskText.Subject(t), Value = t }).ToArray<object>();
-
     private ProviderDescriptor? Descriptor => selected?.Descriptor;
     private string Accept => Descriptor is { } d ? ClientImageCheck.AcceptAttribute(d.Limits) : "image/*";
 
@@ -121,13 +119,6 @@ public sealed partial class StudioPage
         if (mode != ProviderOperation.SegmentByPoints)
             ClearPointImage();
     }
-
-    private static IEnumerable<object> OutputChoices(SupportedOptions o) =>
-        new[] { OutputKind.ImageAndMask, OutputKind.Image, OutputKind.Mask }.Where(o.Outputs.Contains).Select(k => new { Text = TaskText.Output(k), Value = k });
-
-    private static IEnumerable<object> FormatChoices(SupportedOptions o) =>
-        new[] { OutputFormat.Png, OutputFormat.Webp, OutputFormat.Jpg }.Where(o.Formats.Contains)
-            .Select(f => new { Text = f == OutputFormat.Jpg ? "JPG (no transparency)" : TaskText.Format(f), Value = f });
 
     // ---- files in ----
 

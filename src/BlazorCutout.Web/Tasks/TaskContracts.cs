@@ -80,7 +80,12 @@ public sealed record TaskQuery(
     DateTimeOffset? CreatedFrom = null,
     DateTimeOffset? CreatedBefore = null,
     int Skip = 0,
-    int Take = 20);
+    int Take = 20,
+    TaskOrder OrderBy = TaskOrder.Created,
+    bool Ascending = false);
+
+/// <summary>What a task list is sorted by; ties are broken newest first.</summary>
+public enum TaskOrder { Created, State, Provider, Operation }
 
 public sealed record TaskPage(IReadOnlyList<TaskView> Items, int Total);
 

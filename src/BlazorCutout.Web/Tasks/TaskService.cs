@@ -139,9 +139,25 @@ public sealed class TaskService(
         }
         var total = await q.CountAsync(cancellationToken);
         var take = Math.Clamp(query.Take, 1, 200);
-        var page = await q.OrderByDescending(t => t.CreatedUtc).ThenByDescending(t => t.Id)
+        var page = await Ordered(q, query).ThenByDescending(t => t.Id)
             .Skip(Math.Max(0, query.Skip)).Take(take).ToListAsync(cancellationToken);
         return new TaskPage(await ViewsAsync(db, page, cancellationToken), total);
+    }
+
+    private static IOrderedQueryable<TaskRecord> Ordered(IQueryable<TaskRecord> q, TaskQuery query)
+    {
+        var ordered = (query.OrderBy, query.Ascending) switch
+        {
+            (TaskOrder.State, true) => q.OrderBy(t => t.State),
+            (TaskOrder.State, false) => q.OrderByDescending(t => t.State),
+            (TaskOrder.Provider, true) => q.OrderBy(t => t.ProviderId),
+            (TaskOrder.Provider, false) => q.OrderByDescending(t => t.ProviderId),
+            (TaskOrder.Operation, true) => q.OrderBy(t => t.Operation),
+            (TaskOrder.Operation, false) => q.OrderByDescending(t => t.Operation),
+            (_, true) => q.OrderBy(t => t.CreatedUtc),
+            _ => q.OrderByDescending(t => t.CreatedUtc),
+        };
+        return query.OrderBy == TaskOrder.Created ? ordered : ordered.ThenByDescending(t => t.CreatedUtc);
     }
 
     public async Task<bool> CancelAsync(string userId, Guid taskId, CancellationToken cancellationToken = default)

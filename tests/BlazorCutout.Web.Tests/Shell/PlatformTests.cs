@@ -37,8 +37,9 @@ public sealed class PlatformTests(AppFactory app) : IClassFixture<AppFactory>
     [Theory]
     [InlineData("/css/app.css", "text/css")]                                    // the top-level wwwroot
     [InlineData("/images/logo.svg", "image/svg+xml")]                           // the top-level wwwroot
-    [InlineData("/_content/Radzen.Blazor/css/material-base.css", "text/css")]   // Radzen's static web assets
-    [InlineData("/_content/Radzen.Blazor/Radzen.Blazor.js", "text/javascript")]
+    [InlineData("/js/theme.js", "text/javascript")]                             // the top-level wwwroot
+    [InlineData("/_content/MudBlazor/MudBlazor.min.css", "text/css")]           // MudBlazor's static web assets
+    [InlineData("/_content/MudBlazor/MudBlazor.min.js", "text/javascript")]
     [InlineData("/_framework/blazor.web.js", "text/javascript")]
     public async Task Static_assets_are_served_to_anonymous_visitors(string path, string contentType)
     {

@@ -4,84 +4,64 @@ using BlazorCutout.Providers;
 using BlazorCutout.Providers.Local;
 using BlazorCutout.Web.Shared;
 using BlazorCutout.Web.Tasks;
+using Bunit;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.JSInterop;
-using Radzen;
+using MudBlazor;
+using MudBlazor.Services;
 
 namespace BlazorCutout.Web.Tests.Studio;
 
-/// <summary>Renders Studio/History components with parameters (HtmlRenderer: markup only) over a task service double.</summary>
+/// <summary>
+/// Renders Studio/History components with bUnit over a task service double, as a signed-in member on an interactive
+/// (Server) renderer: MudBlazor's services, a JS runtime that answers nothing (Loose), and a popover provider so
+/// select lists and menus can open when a test clicks them.
+/// </summary>
 public sealed class StudioRenderer : IAsyncDisposable
 {
-    private readonly ServiceProvider services;
-    private readonly HtmlRenderer renderer;
+    private readonly BunitContext context = new();
 
     public StudioRenderer(FakeTaskService? tasks = null)
     {
         Tasks = tasks ?? new FakeTaskService();
-        var user = new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, "user-1"), new Claim(ClaimTypes.Name, "member@example.test")], "Test"));
-        var collection = new ServiceCollection();
-        collection.AddLogging();
-        collection.AddRadzenComponents();
-        collection.AddAuthorizationCore();
-        collection.AddSingleton(TimeProvider.System);
-        collection.AddSingleton<IJSRuntime, NoOpJSRuntime>();
-        collection.AddSingleton<NavigationManager>(new FixedNavigationManager());
-        collection.AddSingleton<AuthenticationStateProvider>(new FixedAuthenticationStateProvider(user));
-        collection.AddSingleton<ITaskService>(Tasks);
-        collection.AddSingleton<ITaskEvents>(Tasks);
-        collection.AddSingleton<BrowserTimeZone>();
-        services = collection.BuildServiceProvider();
-        renderer = new HtmlRenderer(services, services.GetRequiredService<ILoggerFactory>());
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.Services.AddMudServices();
+        context.Services.AddSingleton(TimeProvider.System);
+        context.Services.AddSingleton<ITaskService>(Tasks);
+        context.Services.AddSingleton<ITaskEvents>(Tasks);
+        context.Services.AddSingleton<BrowserTimeZone>();
+        context.Services.AddScoped<Notify>();
+        context.Services.AddScoped<AppDialogs>();
+        var auth = context.AddAuthorization();
+        auth.SetAuthorized("member@example.test");
+        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, "user-1"));
+        context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        Popovers = context.Render<MudPopoverProvider>();
     }
 
     public FakeTaskService Tasks { get; }
 
-    /// <summary>The circuit's time zone (unknown, so UTC, until a test sets it: markup rendering runs no JS).</summary>
-    public BrowserTimeZone Zone => services.GetRequiredService<BrowserTimeZone>();
+    /// <summary>Where open select lists and menus are drawn (MudBlazor renders them outside the component).</summary>
+    public IRenderedComponent<MudPopoverProvider> Popovers { get; }
 
-    public Task<string> RenderAsync<TComponent>(IDictionary<string, object?>? parameters = null) where TComponent : IComponent =>
-        renderer.Dispatcher.InvokeAsync(async () =>
+    /// <summary>The circuit's time zone (unknown, so UTC, until a test sets it: the JS double answers nothing).</summary>
+    public BrowserTimeZone Zone => context.Services.GetRequiredService<BrowserTimeZone>();
+
+    /// <summary>Renders <typeparamref name="TComponent"/> with the given parameters, to click and type into.</summary>
+    public IRenderedComponent<TComponent> Render<TComponent>(IDictionary<string, object?>? parameters = null) where TComponent : IComponent =>
+        context.Render<TComponent>(builder =>
         {
-            RenderFragment child = builder =>
-            {
-                builder.OpenComponent<TComponent>(0);
-                foreach (var (name, value) in parameters ?? new Dictionary<string, object?>())
-                    builder.AddComponentParameter(1, name, value);
-                builder.CloseComponent();
-            };
-            var output = await renderer.RenderComponentAsync<CascadingAuthenticationState>(
-                ParameterView.FromDictionary(new Dictionary<string, object?> { [nameof(CascadingAuthenticationState.ChildContent)] = child }));
-            return System.Net.WebUtility.HtmlDecode(output.ToHtmlString()); // text as the user reads it (·, ×, quotes)
+            builder.OpenComponent<TComponent>(0);
+            foreach (var (name, value) in parameters ?? new Dictionary<string, object?>())
+                builder.AddComponentParameter(1, name, value);
+            builder.CloseComponent();
         });
 
-    public async ValueTask DisposeAsync()
-    {
-        await renderer.DisposeAsync();
-        await services.DisposeAsync();
-    }
+    /// <summary>The component's markup as the user reads it (·, ×, quotes decoded).</summary>
+    public Task<string> RenderAsync<TComponent>(IDictionary<string, object?>? parameters = null) where TComponent : IComponent =>
+        Task.FromResult(System.Net.WebUtility.HtmlDecode(Render<TComponent>(parameters).Markup));
 
-    private sealed class FixedNavigationManager : NavigationManager
-    {
-        public FixedNavigationManager() => Initialize("http://localhost/", "http://localhost/studio");
-    }
-
-    private sealed class FixedAuthenticationStateProvider(ClaimsPrincipal user) : AuthenticationStateProvider
-    {
-        public override Task<AuthenticationState> GetAuthenticationStateAsync() => Task.FromResult(new AuthenticationState(user));
-    }
-
-    private sealed class NoOpJSRuntime : IJSRuntime
-    {
-        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, object?[]? args) => ValueTask.FromResult<TValue>(default!);
-
-        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, CancellationToken cancellationToken, object?[]? args) => ValueTask.FromResult<TValue>(default!);
-    }
+    public ValueTask DisposeAsync() => context.DisposeAsync();
 }
 
 /// <summary>An in-memory <see cref="ITaskService"/> and <see cref="ITaskEvents"/> for markup tests: fixed providers, stored views.</summary>
