@@ -2,12 +2,13 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using BlazorCutout.Web.Data.Providers;
 using BlazorCutout.Web.Data.Tasks;
+using BlazorCutout.Web.Data.Teams;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorCutout.Web.Data;
 
 /// <summary>
-/// The app's one database: Identity's tables now; tasks, assets, the cost ledger and teams later.
+/// The app's one database: Identity's tables now; tasks, assets, the cost ledger, teams, shares and tags.
 /// Every model change needs a migration (see tools/MigrationScaffolder); a test fails while one is missing.
 /// </summary>
 public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
@@ -17,6 +18,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<AssetRecord> Assets => Set<AssetRecord>();
     public DbSet<CostEntry> CostEntries => Set<CostEntry>();
     public DbSet<ProviderSettingsRecord> ProviderSettings => Set<ProviderSettingsRecord>();
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<TeamMembership> TeamMemberships => Set<TeamMembership>();
+    public DbSet<TeamShare> TeamShares => Set<TeamShare>();
+    public DbSet<TaskTag> TaskTags => Set<TaskTag>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

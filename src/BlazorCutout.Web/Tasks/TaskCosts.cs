@@ -28,6 +28,7 @@ internal static class TaskCosts
         {
             TaskId = t.Id,
             UserId = t.OwnerId,
+            TeamId = t.TeamId,
             ProviderId = t.ProviderId,
             Operation = t.Operation,
             Amount = cost.Cost.Amount,
