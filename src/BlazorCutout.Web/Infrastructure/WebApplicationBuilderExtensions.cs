@@ -1,3 +1,5 @@
+using MudBlazor.Services;
+using BlazorCutout.Web.Teams;
 using BlazorCutout.Web.Account;
 using BlazorCutout.Web.Admin;
 using BlazorCutout.Web.Admin.Providers;
@@ -33,11 +35,13 @@ public static class WebApplicationBuilderExtensions
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddRadzenComponents();
+        builder.Services.AddMudServices(); // the new pages (gallery, teams) are MudBlazor
         builder.Services.AddScoped<BlazorCutout.Web.Shared.BrowserTimeZone>(); // the user's time zone, asked once per circuit
 
         // Features register here, one extension method each.
         builder.Services.AddTasks(builder.Configuration, dataDirectory);
         builder.Services.AddProviderSettings(); // admin-edited provider settings over Providers:<Id>
+        builder.Services.AddTeams(); // teams, sharing, tags, the gallery
         return builder;
     }
 }

@@ -181,7 +181,7 @@ public sealed partial class StudioPage
             return;
         }
         var bg = settings.UsesBackgroundImage ? background : null;
-        await cards.SubmitAsync(item, new NewTaskRequest(provider.Id, settings.Operation, options, image, bg));
+        await cards.SubmitAsync(item, new NewTaskRequest(provider.Id, settings.Operation, options, image, bg, settings.TeamId));
     }
 
     // ---- by URL ----
