@@ -21,6 +21,7 @@ internal sealed class TaskHubClient : IAsyncDisposable
     private readonly TimeSpan _patience;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<TaskChanged> _received = new();
+    private readonly ConcurrentQueue<GalleryChanged> _gallery = new();
     private readonly List<(Func<TaskChanged, bool> Match, TaskCompletionSource<TaskChanged> Done)> _waiters = [];
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _reader = Task.CompletedTask;
@@ -33,6 +34,21 @@ internal sealed class TaskHubClient : IAsyncDisposable
 
     /// <summary>Every change received so far, in arrival order.</summary>
     public IReadOnlyList<TaskChanged> Received => _received.ToList();
+
+    /// <summary>Every gallery change (shares and unshares of the user's teams) received so far, in arrival order.</summary>
+    public IReadOnlyList<GalleryChanged> GalleryReceived => _gallery.ToList();
+
+    /// <summary>Waits (up to the patience) until a gallery change that matches has arrived.</summary>
+    public async Task<GalleryChanged> WaitForGalleryAsync(Func<GalleryChanged, bool> match)
+    {
+        var giveUp = DateTime.UtcNow + _patience;
+        while (true)
+        {
+            if (_gallery.FirstOrDefault(match) is { } seen) return seen;
+            if (DateTime.UtcNow > giveUp) throw new TimeoutException("No matching gallery change arrived.");
+            await Task.Delay(20);
+        }
+    }
 
     /// <summary>Raised on the reading thread for each change, with the moment its frame arrived.</summary>
     public event Action<TaskChanged, DateTimeOffset>? Changed;
@@ -104,6 +120,11 @@ internal sealed class TaskHubClient : IAsyncDisposable
         if (root.GetProperty("type").GetInt32() != 1) return; // 1 = invocation; pings and the rest say nothing here
         var target = root.GetProperty("target").GetString();
         if (target == TaskHub.SubscribedMethod) _subscribed.TrySetResult();
+        if (target == TaskHub.GalleryChangedMethod)
+        {
+            _gallery.Enqueue(root.GetProperty("arguments")[0].Deserialize<GalleryChanged>(Json)!);
+            return;
+        }
         if (target != TaskHub.TaskChangedMethod) return;
         var change = root.GetProperty("arguments")[0].Deserialize<TaskChanged>(Json)!;
         Changed?.Invoke(change, arrived);

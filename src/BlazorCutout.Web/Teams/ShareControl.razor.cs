@@ -7,7 +7,7 @@ namespace BlazorCutout.Web.Teams;
 
 public sealed partial class ShareControl
 {
-    [Inject] private TeamSharing Sharing { get; set; } = default!;
+    [Inject] private ITeamSharing Sharing { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
     [Parameter, EditorRequired] public Guid TaskId { get; set; }

@@ -54,3 +54,18 @@ public sealed record GalleryChunk(IReadOnlyList<GalleryItem> Items, long? NextCu
 /// could go to (the owner's), and its tags.
 /// </summary>
 public sealed record ShareState(bool MayChange, bool IsFinished, Guid? SharedToId, string? SharedToName, IReadOnlyList<MyTeam> Teams, IReadOnlyList<string> Tags);
+
+/// <summary>The teams a user is in (account menu, Studio team picker); <see cref="TeamDirectory"/> answers it.</summary>
+public interface IMyTeams
+{
+    Task<IReadOnlyList<MyTeam>> MineAsync(string userId, CancellationToken ct = default);
+}
+
+/// <summary>What the share controls call; <see cref="TeamSharing"/> answers it. Refusals are <c>TaskRejectedException</c>s.</summary>
+public interface ITeamSharing
+{
+    Task<ShareState?> StateAsync(string userId, Guid taskId, CancellationToken ct = default);
+    Task ShareAsync(string actorId, Guid taskId, Guid teamId, CancellationToken ct = default);
+    Task<bool> UnshareAsync(string actorId, Guid taskId, CancellationToken ct = default);
+    Task<IReadOnlyList<string>> SetTagsAsync(string actorId, Guid taskId, IEnumerable<string> tags, CancellationToken ct = default);
+}

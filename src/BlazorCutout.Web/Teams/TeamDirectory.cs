@@ -12,7 +12,7 @@ namespace BlazorCutout.Web.Teams;
 /// <see cref="TaskRejectedException"/>s written for the user; a refused call changes nothing.
 /// </summary>
 public sealed class TeamDirectory(IDbContextFactory<AppDbContext> dbFactory, SqliteWriteGate writeGate, TeamHubGroups hubGroups,
-    TaskNotifier notifier, TimeProvider time)
+    TaskNotifier notifier, TimeProvider time) : IMyTeams
 {
     public async Task<IReadOnlyList<TeamView>> ListAsync(string actorId, CancellationToken ct = default)
     {
@@ -30,8 +30,8 @@ public sealed class TeamDirectory(IDbContextFactory<AppDbContext> dbFactory, Sql
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.TeamMemberships.Where(m => m.UserId == userId)
-            .Join(db.Teams, m => m.TeamId, t => t.Id, (m, t) => new MyTeam(t.Id, t.Name, m.Role))
-            .OrderBy(t => t.Name).ToListAsync(ct);
+            .Join(db.Teams, m => m.TeamId, t => t.Id, (m, t) => new { t.Id, t.Name, m.Role })
+            .OrderBy(t => t.Name).Select(t => new MyTeam(t.Id, t.Name, t.Role)).ToListAsync(ct);
     }
 
     public async Task<TeamView> CreateAsync(string actorId, string name, CancellationToken ct = default)
@@ -88,8 +88,8 @@ public sealed class TeamDirectory(IDbContextFactory<AppDbContext> dbFactory, Sql
         await RequireAdminAsync(db, actorId, ct);
         await FindAsync(db, teamId, ct);
         return await db.TeamMemberships.Where(m => m.TeamId == teamId)
-            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new TeamMemberView(u.Id, u.Email ?? u.UserName ?? u.Id, m.Role))
-            .OrderBy(m => m.Email).ToListAsync(ct);
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { u.Id, Email = u.Email ?? u.UserName ?? u.Id, m.Role })
+            .OrderBy(m => m.Email).Select(m => new TeamMemberView(m.Id, m.Email, m.Role)).ToListAsync(ct);
     }
 
     /// <summary>

@@ -58,9 +58,11 @@ public static class TeamEndpoints
         }
     }
 
+    // Always with a problem body: an empty 404 would be re-executed by the status-code pages as a POST to the HTML
+    // "not found" page, which answers 400.
     private static IResult Refusal(TaskRejectedException e) => e.Code switch
     {
-        "UnknownTask" => Results.NotFound(),
+        "UnknownTask" => Results.Problem(detail: e.Message, statusCode: StatusCodes.Status404NotFound),
         "NotOwner" => Results.Problem(detail: e.Message, statusCode: StatusCodes.Status403Forbidden),
         _ => Results.Problem(detail: e.Message, statusCode: StatusCodes.Status400BadRequest, extensions: new Dictionary<string, object?> { ["code"] = e.Code }),
     };

@@ -6,7 +6,7 @@ namespace BlazorCutout.Web.Teams;
 
 public sealed partial class TeamPicker
 {
-    [Inject] private TeamDirectory Teams { get; set; } = default!;
+    [Inject] private IMyTeams Teams { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
     [Parameter] public Guid? TeamId { get; set; }

@@ -11,7 +11,7 @@ namespace BlazorCutout.Web.Teams;
 /// it (<see cref="ItemAccess.ModifiableTasks"/>), and only to a team the owner is a member of. Each refusal is a
 /// <see cref="TaskRejectedException"/> in our words and changes nothing.
 /// </summary>
-public sealed class TeamSharing(IDbContextFactory<AppDbContext> dbFactory, SqliteWriteGate writeGate, TaskNotifier notifier, TimeProvider time)
+public sealed class TeamSharing(IDbContextFactory<AppDbContext> dbFactory, SqliteWriteGate writeGate, TaskNotifier notifier, TimeProvider time) : ITeamSharing
 {
     public async Task ShareAsync(string actorId, Guid taskId, Guid teamId, CancellationToken ct = default)
     {
@@ -62,8 +62,9 @@ public sealed class TeamSharing(IDbContextFactory<AppDbContext> dbFactory, Sqlit
             .Join(db.Teams, s => s.TeamId, t => t.Id, (s, t) => new { t.Id, t.Name }).FirstOrDefaultAsync(ct);
         // The teams it may go to are the owner's (an Admin shares on the owner's behalf).
         var teams = mayChange
-            ? await ItemAccess.MemberTeams(db, task.OwnerId).OrderBy(t => t.Name)
-                .Select(t => new MyTeam(t.Id, t.Name, db.TeamMemberships.First(m => m.TeamId == t.Id && m.UserId == task.OwnerId).Role)).ToListAsync(ct)
+            ? (await db.TeamMemberships.Where(m => m.UserId == task.OwnerId)
+                .Join(db.Teams, m => m.TeamId, t => t.Id, (m, t) => new { t.Id, t.Name, m.Role }).OrderBy(t => t.Name).ToListAsync(ct))
+                .Select(t => new MyTeam(t.Id, t.Name, t.Role)).ToList()
             : [];
         var tags = await db.TaskTags.Where(t => t.TaskId == taskId).Select(t => t.Tag).OrderBy(t => t).ToListAsync(ct);
         return new ShareState(mayChange, task.State == CutoutTaskState.Succeeded, shared?.Id, shared?.Name, teams, tags);

@@ -9,7 +9,9 @@ public static class TeamsServiceCollectionExtensions
     {
         services.AddSingleton<TeamHubGroups>();
         services.AddSingleton<TeamDirectory>();
+        services.AddSingleton<IMyTeams>(sp => sp.GetRequiredService<TeamDirectory>());
         services.AddSingleton<TeamSharing>();
+        services.AddSingleton<ITeamSharing>(sp => sp.GetRequiredService<TeamSharing>());
         services.AddSingleton<GalleryService>();
         return services;
     }
