@@ -24,6 +24,8 @@ using Microsoft.Extensions.Hosting;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+if (args.FirstOrDefault() == "gallery")
+    return await GalleryBench.RunAsync(args[1..]);
 var argv = args.SkipWhile(a => a == "pipeline").ToArray();
 if (argv.Contains("--help") || argv.Contains("-h"))
 {

@@ -18,6 +18,7 @@ internal sealed class TaskHubClient : IAsyncDisposable
     private readonly HubConnection _connection;
     private readonly TimeSpan _patience;
     private readonly ConcurrentQueue<TaskChanged> _received = new();
+    private readonly ConcurrentQueue<GalleryChanged> _gallery = new();
     private readonly List<(Func<TaskChanged, bool> Match, TaskCompletionSource<TaskChanged> Done)> _waiters = [];
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -28,10 +29,26 @@ internal sealed class TaskHubClient : IAsyncDisposable
         // The hub sends enums as names (AddJsonProtocol with JsonStringEnumConverter); the client must read them so.
         connection.On(TaskHub.SubscribedMethod, () => _subscribed.TrySetResult());
         connection.On<TaskChanged>(TaskHub.TaskChangedMethod, change => Handle(change, DateTimeOffset.UtcNow));
+        connection.On<GalleryChanged>(TaskHub.GalleryChangedMethod, change => _gallery.Enqueue(change));
     }
 
     /// <summary>Every change received so far, in arrival order.</summary>
     public IReadOnlyList<TaskChanged> Received => _received.ToList();
+
+    /// <summary>Every gallery change (shares and unshares of the user's teams) received so far, in arrival order.</summary>
+    public IReadOnlyList<GalleryChanged> GalleryReceived => _gallery.ToList();
+
+    /// <summary>Waits (up to the patience) until a gallery change that matches has arrived.</summary>
+    public async Task<GalleryChanged> WaitForGalleryAsync(Func<GalleryChanged, bool> match)
+    {
+        var giveUp = DateTime.UtcNow + _patience;
+        while (true)
+        {
+            if (_gallery.FirstOrDefault(match) is { } seen) return seen;
+            if (DateTime.UtcNow > giveUp) throw new TimeoutException("No matching gallery change arrived.");
+            await Task.Delay(20);
+        }
+    }
 
     /// <summary>Raised for each change, with the moment it was received.</summary>
     public event Action<TaskChanged, DateTimeOffset>? Changed;

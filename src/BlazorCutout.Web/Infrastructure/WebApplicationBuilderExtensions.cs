@@ -1,3 +1,5 @@
+using MudBlazor.Services;
+using BlazorCutout.Web.Teams;
 using BlazorCutout.Web.Account;
 using BlazorCutout.Web.Admin;
 using BlazorCutout.Web.Admin.Providers;
@@ -43,6 +45,7 @@ public static class WebApplicationBuilderExtensions
         // Features register here, one extension method each.
         builder.Services.AddTasks(builder.Configuration, dataDirectory);
         builder.Services.AddProviderSettings(); // admin-edited provider settings over Providers:<Id>
+        builder.Services.AddTeams(); // teams, sharing, tags, the gallery
         return builder;
     }
 }

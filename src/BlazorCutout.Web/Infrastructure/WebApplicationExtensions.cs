@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using BlazorCutout.Web.Teams;
 using BlazorCutout.Web.Account;
 using BlazorCutout.Web.Tasks;
 
@@ -51,6 +52,7 @@ public static class WebApplicationExtensions
         app.MapAccountEndpoints();
         // Features map their endpoints here.
         app.MapTasks(); // /hubs/tasks, /assets/{id}[/thumbnail|/download], /public/assets/{id}
+        app.MapTeamEndpoints(); // /api/tasks/{id}/share, /api/tasks/{id}/tags, /api/gallery
         app.MapRazorComponents<App>()
             // Our CSP already says frame-ancestors 'none'; Blazor's own, laxer header would only add noise.
             .AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);

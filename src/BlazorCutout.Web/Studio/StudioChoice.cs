@@ -10,9 +10,11 @@ namespace BlazorCutout.Web.Studio;
 /// PicWish went to HitPaw, which was picked 150 ms later, and were charged there).
 /// </summary>
 /// <param name="Problem">Why these settings cannot be sent (an empty text prompt…), judged when they were captured.</param>
-public sealed record StudioChoice(ProviderDescriptor Provider, ProviderOperation Operation, JobOptions Options, IncomingImage? Background, string? Problem)
+/// <param name="TeamId">The team the batch is run for (null: personal), likewise fixed when it was given.</param>
+public sealed record StudioChoice(ProviderDescriptor Provider, ProviderOperation Operation, JobOptions Options, IncomingImage? Background, string? Problem,
+    Guid? TeamId = null)
 {
-    public NewTaskRequest Request(IncomingImage image) => new(Provider.Id, Operation, Options, image, Background);
+    public NewTaskRequest Request(IncomingImage image) => new(Provider.Id, Operation, Options, image, Background, TeamId);
 }
 
 /// <summary>A batch studio.js announced when it was given (before its bytes can be read), with its choice and its cards.</summary>

@@ -154,7 +154,7 @@ public sealed partial class StudioPage
     private StudioChoice? Capture(IReadOnlyList<NormalizedPoint>? positive = null, IReadOnlyList<NormalizedPoint>? negative = null) =>
         Descriptor is { } provider
             ? new StudioChoice(provider, settings.Operation, settings.ToJobOptions(positive, negative),
-                settings.UsesBackgroundImage ? background : null, settings.SubmitProblem(hasBackgroundImage: background is not null))
+                settings.UsesBackgroundImage ? background : null, settings.SubmitProblem(hasBackgroundImage: background is not null), settings.TeamId)
             : null;
 
     private async Task TakeFilesAsync(InputFileChangeEventArgs e)

@@ -14,6 +14,8 @@ public enum BackgroundMode { Transparent, Colour, Image }
 public sealed partial class StudioSettings
 {
     public ProviderOperation Operation { get; set; } = ProviderOperation.RemoveBackground;
+    /// <summary>The team the task is run for (its cost counts against it); null: personal.</summary>
+    public Guid? TeamId { get; set; }
     public SubjectType Type { get; set; } = SubjectType.Auto;
     public OutputKind Output { get; set; } = OutputKind.ImageAndMask;
     public OutputFormat Format { get; set; } = OutputFormat.Png;

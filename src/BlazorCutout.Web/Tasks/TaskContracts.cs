@@ -61,7 +61,9 @@ public sealed record NewTaskRequest(
     ProviderOperation Operation,
     JobOptions Options,
     IncomingImage Source,
-    IncomingImage? BackgroundImage = null);
+    IncomingImage? BackgroundImage = null,
+    /// <summary>The team the task is run for (its cost counts against it); null: personal. The user must be a member.</summary>
+    Guid? TeamId = null);
 
 /// <summary>A refusal written for the user (wrong type, too large, provider unavailable…); nothing was stored.</summary>
 public sealed class TaskRejectedException(string code, string message) : Exception(message)
@@ -114,8 +116,19 @@ public interface ITaskService
     Task<bool> DeleteAsync(string userId, Guid taskId, CancellationToken cancellationToken = default);
 }
 
+public enum GalleryChangeKind { Shared, Unshared, Updated }
+
+/// <summary>A task entered, left or changed (tags) a team's gallery: pushed to that team's members only.</summary>
+public sealed record GalleryChanged(Guid TaskId, Guid TeamId, GalleryChangeKind Kind, DateTimeOffset At);
+
 /// <summary>In-process subscription to one user's task changes (what Blazor pages use); the SignalR hub is fed from the same source.</summary>
 public interface ITaskEvents
 {
     IDisposable Subscribe(string userId, Func<TaskChanged, Task> handler);
+
+    /// <summary>
+    /// Gallery changes of every team; the handler must re-read through <c>ItemAccess</c> (the gallery page does), so a
+    /// subscriber learns only that something changed, never what it may not see.
+    /// </summary>
+    IDisposable SubscribeGallery(Func<GalleryChanged, Task> handler);
 }

@@ -36,6 +36,7 @@ internal static class TaskCosts
         {
             TaskId = t.Id,
             UserId = t.OwnerId,
+            TeamId = t.TeamId,
             ProviderId = t.ProviderId,
             Operation = t.Operation,
             Amount = cost.Cost.Amount,

@@ -26,8 +26,10 @@ public static class TaskRecords
     public static TaskAssetView ToView(AssetRecord a) => new(
         a.Id, a.Role, a.ContentType, a.FileName, a.Width, a.Height, a.Bytes,
         Url: $"/assets/{a.Id:D}",
-        ThumbnailUrl: $"/assets/{a.Id:D}/thumbnail",
+        ThumbnailUrl: ThumbnailUrl(a.Id),
         DownloadUrl: $"/assets/{a.Id:D}/download");
+
+    public static string ThumbnailUrl(Guid assetId) => $"/assets/{assetId:D}/thumbnail";
 
     public static TaskView ToView(TaskRecord t, IReadOnlyDictionary<Guid, AssetRecord> sources, ILookup<Guid, AssetRecord> results, ProviderRegistry registry)
     {

@@ -4,13 +4,15 @@ using BlazorCutout.Providers.Security;
 using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Data.Tasks;
 using BlazorCutout.Web.Tasks.Storage;
+using BlazorCutout.Web.Teams.Access;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorCutout.Web.Tasks;
 
 /// <summary>
-/// What the pages call. Validates and queues; reads the owner's tasks; asks the worker to cancel. After a task is
-/// queued it never writes its state again except to cancel a task no worker has claimed yet.
+/// What the pages call. Validates and queues; reads tasks; asks the worker to cancel. After a task is
+/// queued it never writes its state again except to cancel a task no worker has claimed yet. Who may read or change
+/// which task is <see cref="ItemAccess"/>'s rule, never decided here.
 /// </summary>
 public sealed class TaskService(
     IDbContextFactory<AppDbContext> dbFactory,
@@ -44,6 +46,12 @@ public sealed class TaskService(
         ArgumentException.ThrowIfNullOrEmpty(userId);
         ArgumentNullException.ThrowIfNull(request);
         var (provider, sourceProbe, backgroundProbe) = Validate(request);
+        if (request.TeamId is { } teamId)
+        {
+            await using var check = await dbFactory.CreateDbContextAsync(cancellationToken);
+            if (!await ItemAccess.MemberTeams(check, userId).AnyAsync(t => t.Id == teamId, cancellationToken))
+                throw new TaskRejectedException("NotATeamMember", "You can only run a task for a team you are a member of; pick one of your teams or “Personal”.");
+        }
 
         var now = time.GetUtcNow();
         var taskId = Guid.CreateVersion7(now);
@@ -61,6 +69,7 @@ public sealed class TaskService(
             {
                 Id = taskId,
                 OwnerId = userId,
+                TeamId = request.TeamId,
                 ProviderId = provider.Descriptor.Id,
                 Operation = request.Operation,
                 OptionsJson = TaskRecords.SerializeOptions(request.Options),
@@ -115,7 +124,7 @@ public sealed class TaskService(
     public async Task<TaskView?> GetAsync(string userId, Guid taskId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var task = await db.Tasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == taskId && t.OwnerId == userId, cancellationToken);
+        var task = await ItemAccess.VisibleTasks(db, userId).AsNoTracking().FirstOrDefaultAsync(t => t.Id == taskId, cancellationToken);
         if (task is null) return null;
         return (await ViewsAsync(db, [task], cancellationToken))[0];
     }
@@ -123,7 +132,7 @@ public sealed class TaskService(
     public async Task<TaskPage> QueryAsync(string userId, TaskQuery query, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var q = db.Tasks.AsNoTracking().Where(t => t.OwnerId == userId);
+        var q = ItemAccess.OwnTasks(db, userId).AsNoTracking();
         if (query.State is { } state) q = q.Where(t => t.State == state);
         if (!string.IsNullOrEmpty(query.ProviderId)) q = q.Where(t => t.ProviderId == query.ProviderId);
         if (query.Operation is { } op) q = q.Where(t => t.Operation == op);
@@ -166,9 +175,11 @@ public sealed class TaskService(
         var now = time.GetUtcNow();
         // Not yet claimed by any worker: nothing was sent, so the task can end here. SQLite serialises this
         // against the worker's claim, so exactly one of the two wins.
+        var ownerId = await ItemAccess.ModifiableTasks(db, userId).Where(t => t.Id == taskId).Select(t => t.OwnerId).FirstOrDefaultAsync(cancellationToken);
+        if (ownerId is null) return false;
         using var write = await writeGate.EnterAsync(cancellationToken);
         var canceledHere = await db.Tasks
-            .Where(t => t.Id == taskId && t.OwnerId == userId && t.State == CutoutTaskState.Queued && t.LeaseOwner == null)
+            .Where(t => t.Id == taskId && t.State == CutoutTaskState.Queued && t.LeaseOwner == null)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(t => t.State, CutoutTaskState.Canceled)
                 .SetProperty(t => t.CancelRequested, true)
@@ -176,12 +187,12 @@ public sealed class TaskService(
                 .SetProperty(t => t.CompletedUtc, now.UtcDateTime), cancellationToken);
         if (canceledHere == 1)
         {
-            notifier.Publish(new TaskChanged(taskId, userId, CutoutTaskState.Canceled, null, CanceledMessage, now));
+            notifier.Publish(new TaskChanged(taskId, ownerId, CutoutTaskState.Canceled, null, CanceledMessage, now));
             return true;
         }
         // Running: the worker owns the state; ask it to stop (at once if it holds the task, else at its next look).
         var requested = await db.Tasks
-            .Where(t => t.Id == taskId && t.OwnerId == userId && Active.Contains(t.State))
+            .Where(t => t.Id == taskId && Active.Contains(t.State))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(t => t.CancelRequested, true)
                 .SetProperty(t => t.DueAtMs, 0L), cancellationToken);
@@ -195,7 +206,7 @@ public sealed class TaskService(
     public async Task<TaskView?> RetryAsync(string userId, Guid taskId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var old = await db.Tasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == taskId && t.OwnerId == userId, cancellationToken);
+        var old = await ItemAccess.ModifiableTasks(db, userId).AsNoTracking().FirstOrDefaultAsync(t => t.Id == taskId, cancellationToken);
         if (old is null) return null;
         if (!old.State.IsFinal())
             throw new TaskRejectedException("StillRunning", "This task is still running; cancel it first or wait for it to finish.");
@@ -212,7 +223,9 @@ public sealed class TaskService(
         var task = new TaskRecord
         {
             Id = Guid.CreateVersion7(now),
-            OwnerId = userId,
+            // An Admin's retry stays the owner's task (the source is theirs), for the same team.
+            OwnerId = old.OwnerId,
+            TeamId = old.TeamId,
             ProviderId = old.ProviderId,
             Operation = old.Operation,
             OptionsJson = old.OptionsJson,
@@ -226,7 +239,7 @@ public sealed class TaskService(
         db.Tasks.Add(task);
         using (await writeGate.EnterAsync(cancellationToken))
             await db.SaveChangesAsync(cancellationToken);
-        notifier.Publish(new TaskChanged(task.Id, userId, CutoutTaskState.Queued, null, null, now));
+        notifier.Publish(new TaskChanged(task.Id, task.OwnerId, CutoutTaskState.Queued, null, null, now));
         signal.Wake();
         return (await ViewsAsync(db, [task], cancellationToken))[0];
     }
@@ -234,8 +247,9 @@ public sealed class TaskService(
     public async Task<bool> DeleteAsync(string userId, Guid taskId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var task = await db.Tasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == taskId && t.OwnerId == userId, cancellationToken);
+        var task = await ItemAccess.ModifiableTasks(db, userId).AsNoTracking().FirstOrDefaultAsync(t => t.Id == taskId, cancellationToken);
         if (task is null) return false;
+        var sharedTo = await db.TeamShares.Where(s => s.TaskId == taskId).Select(s => (Guid?)s.TeamId).FirstOrDefaultAsync(cancellationToken);
         if (!task.State.IsFinal()) signal.RequestCancel(taskId); // the worker finds the row gone and discards its work
 
         using var write = await writeGate.EnterAsync(cancellationToken);
@@ -249,7 +263,7 @@ public sealed class TaskService(
             if (!shared && await db.Assets.FirstOrDefaultAsync(a => a.Id == inputId, cancellationToken) is { } input) inputs.Add(input);
         }
         // Not through the tracked entity: the worker may hold a lease on it (its lease is the row's concurrency token).
-        var deleted = await db.Tasks.Where(t => t.Id == taskId && t.OwnerId == userId).ExecuteDeleteAsync(cancellationToken);
+        var deleted = await db.Tasks.Where(t => t.Id == taskId).ExecuteDeleteAsync(cancellationToken);
         db.Assets.RemoveRange(results);
         db.Assets.RemoveRange(inputs);
         await db.SaveChangesAsync(cancellationToken);
@@ -261,7 +275,10 @@ public sealed class TaskService(
         var stillHeld = await db.Assets.Where(a => hashes.Contains(a.Sha256)).Select(a => a.Sha256).Distinct().ToListAsync(CancellationToken.None);
         foreach (var hash in hashes.Except(stillHeld)) thumbnails.Forget(hash);
         if (deleted == 1 && !task.State.IsFinal())
-            notifier.Publish(new TaskChanged(taskId, userId, CutoutTaskState.Canceled, null, CanceledMessage, time.GetUtcNow()));
+            notifier.Publish(new TaskChanged(taskId, task.OwnerId, CutoutTaskState.Canceled, null, CanceledMessage, time.GetUtcNow()));
+        // Its share went with it (cascade): the team's galleries drop it live.
+        if (deleted == 1 && sharedTo is { } team)
+            notifier.Publish(new GalleryChanged(taskId, team, GalleryChangeKind.Unshared, time.GetUtcNow()));
         return deleted == 1;
     }
 

@@ -32,6 +32,8 @@ public sealed class StudioRenderer : IAsyncDisposable
         context.Services.AddSingleton<BrowserTimeZone>();
         context.Services.AddScoped<Notify>();
         context.Services.AddScoped<AppDialogs>();
+        context.Services.AddSingleton<BlazorCutout.Web.Teams.IMyTeams, NoTeams>();
+        context.Services.AddSingleton<BlazorCutout.Web.Teams.ITeamSharing, NoTeams>();
         var auth = context.AddAuthorization();
         auth.SetAuthorized("member@example.test");
         auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, "user-1"));
@@ -160,9 +162,26 @@ public sealed class FakeTaskService : ITaskService, ITaskEvents
         System.Threading.Tasks.Task.FromResult(Stored.RemoveAll(t => t.Id == taskId) > 0);
 
     public IDisposable Subscribe(string userId, Func<TaskChanged, Task> handler) => new Unsubscriber();
+    public IDisposable SubscribeGallery(Func<GalleryChanged, Task> handler) => new Unsubscriber();
 
     private sealed class Unsubscriber : IDisposable
     {
         public void Dispose() { }
     }
+}
+
+/// <summary>A user in no team: the team picker and the share controls render nothing.</summary>
+public sealed class NoTeams : BlazorCutout.Web.Teams.IMyTeams, BlazorCutout.Web.Teams.ITeamSharing
+{
+    public Task<IReadOnlyList<BlazorCutout.Web.Teams.MyTeam>> MineAsync(string userId, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<BlazorCutout.Web.Teams.MyTeam>>([]);
+
+    public Task<BlazorCutout.Web.Teams.ShareState?> StateAsync(string userId, Guid taskId, CancellationToken ct = default) =>
+        Task.FromResult<BlazorCutout.Web.Teams.ShareState?>(null);
+
+    public Task ShareAsync(string actorId, Guid taskId, Guid teamId, CancellationToken ct = default) => throw new NotSupportedException();
+
+    public Task<bool> UnshareAsync(string actorId, Guid taskId, CancellationToken ct = default) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<string>> SetTagsAsync(string actorId, Guid taskId, IEnumerable<string> tags, CancellationToken ct = default) => throw new NotSupportedException();
 }

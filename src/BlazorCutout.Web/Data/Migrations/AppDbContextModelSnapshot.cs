@@ -255,6 +255,9 @@ namespace BlazorCutout.Web.Data.Migrations
                     b.Property<Guid>("TaskId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Unit")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -274,6 +277,8 @@ namespace BlazorCutout.Web.Data.Migrations
                         .IsUnique();
 
                     b.HasIndex("Day", "ProviderId");
+
+                    b.HasIndex("TeamId", "Day");
 
                     b.HasIndex("UserId", "Day");
 
@@ -390,15 +395,124 @@ namespace BlazorCutout.Web.Data.Migrations
                     b.Property<DateTime?>("SubmittedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("SourceAssetId");
 
                     b.HasIndex("OwnerId", "CreatedUtc");
 
+                    b.HasIndex("TeamId", "CreatedUtc");
+
                     b.HasIndex("ProviderId", "State", "DueAtMs");
 
                     b.ToTable("Tasks", (string)null);
+                });
+
+            modelBuilder.Entity("BlazorCutout.Web.Data.Teams.TaskTag", b =>
+                {
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tag")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TaskId", "Tag");
+
+                    b.HasIndex("Tag", "TaskId");
+
+                    b.ToTable("TaskTags", (string)null);
+                });
+
+            modelBuilder.Entity("BlazorCutout.Web.Data.Teams.Team", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NormalizedName")
+                        .IsUnique();
+
+                    b.ToTable("Teams", (string)null);
+                });
+
+            modelBuilder.Entity("BlazorCutout.Web.Data.Teams.TeamMembership", b =>
+                {
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AddedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TeamId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("TeamMemberships", (string)null);
+                });
+
+            modelBuilder.Entity("BlazorCutout.Web.Data.Teams.TeamShare", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SharedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SharedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TaskId")
+                        .IsUnique();
+
+                    b.HasIndex("TeamId", "Id");
+
+                    b.HasIndex("TeamId", "OwnerId", "Id");
+
+                    b.ToTable("TeamShares", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -552,6 +666,50 @@ namespace BlazorCutout.Web.Data.Migrations
                     b.HasOne("BlazorCutout.Web.Data.AppUser", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("BlazorCutout.Web.Data.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("BlazorCutout.Web.Data.Teams.TaskTag", b =>
+                {
+                    b.HasOne("BlazorCutout.Web.Data.Tasks.TaskRecord", null)
+                        .WithMany()
+                        .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BlazorCutout.Web.Data.Teams.TeamMembership", b =>
+                {
+                    b.HasOne("BlazorCutout.Web.Data.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("BlazorCutout.Web.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BlazorCutout.Web.Data.Teams.TeamShare", b =>
+                {
+                    b.HasOne("BlazorCutout.Web.Data.Tasks.TaskRecord", null)
+                        .WithOne()
+                        .HasForeignKey("BlazorCutout.Web.Data.Teams.TeamShare", "TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("BlazorCutout.Web.Data.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -14,6 +14,9 @@ public sealed class CostEntry
     public long Id { get; set; }
     public Guid TaskId { get; set; }
     public required string UserId { get; set; }
+    /// <summary>The team the task was run for (null: personal). No foreign key on purpose: like <see cref="TaskId"/>,
+    /// the row outlives a deleted team, so past spending stays attributed.</summary>
+    public Guid? TeamId { get; set; }
     public required string ProviderId { get; set; }
     public ProviderOperation Operation { get; set; }
     public decimal Amount { get; set; }
@@ -43,5 +46,6 @@ internal sealed class CostEntryConfiguration : IEntityTypeConfiguration<CostEntr
         b.HasIndex(c => c.TaskId).IsUnique();
         b.HasIndex(c => new { c.Day, c.ProviderId });
         b.HasIndex(c => new { c.UserId, c.Day });
+        b.HasIndex(c => new { c.TeamId, c.Day });
     }
 }

@@ -13,8 +13,11 @@ namespace BlazorCutout.Web.Data.Tasks;
 public sealed class TaskRecord
 {
     public Guid Id { get; set; }
-    /// <summary>The user who submitted it (teams come later).</summary>
+    /// <summary>The user who submitted it: the only one (with Admins) who may change, share or delete it.</summary>
     public required string OwnerId { get; set; }
+    /// <summary>The team the task was run for (its cost counts against that team); null: personal. Not the same as
+    /// sharing: who may see the task is decided by <c>TeamShare</c> (see <c>ItemAccess</c>).</summary>
+    public Guid? TeamId { get; set; }
     public required string ProviderId { get; set; }
     public ProviderOperation Operation { get; set; }
     /// <summary>The validated <see cref="JobOptions"/> as JSON (the background image travels as <see cref="BackgroundAssetId"/>).</summary>
@@ -79,6 +82,9 @@ internal sealed class TaskRecordConfiguration : IEntityTypeConfiguration<TaskRec
         b.Property(t => t.LeaseOwner).HasMaxLength(64).IsConcurrencyToken();
         b.HasOne<AppUser>().WithMany().HasForeignKey(t => t.OwnerId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(t => new { t.OwnerId, t.CreatedUtc });
+        // Deleting a team keeps its tasks with their owners, as personal ones (the ledger keeps the team id).
+        b.HasOne<BlazorCutout.Web.Data.Teams.Team>().WithMany().HasForeignKey(t => t.TeamId).OnDelete(DeleteBehavior.SetNull);
+        b.HasIndex(t => new { t.TeamId, t.CreatedUtc });
         // The worker's claim: by provider, active states, due time.
         b.HasIndex(t => new { t.ProviderId, t.State, t.DueAtMs });
         b.HasIndex(t => t.SourceAssetId);

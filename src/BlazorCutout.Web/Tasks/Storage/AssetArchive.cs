@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Security.Claims;
 using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Data.Tasks;
+using BlazorCutout.Web.Teams.Access;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
@@ -10,8 +11,9 @@ using Microsoft.Net.Http.Headers;
 namespace BlazorCutout.Web.Tasks.Storage;
 
 /// <summary>
-/// <c>GET /assets/zip?tasks=id,id…</c>: the results of several of the caller's tasks as one ZIP, streamed as it is
-/// written. The rules of <see cref="AssetEndpoints"/> hold: no one signed in gets 401; ids of other users' tasks, unknown
+/// <c>GET /assets/zip?tasks=id,id…</c>: the results of several tasks the caller may see (<see cref="ItemAccess"/>: own,
+/// shared to one of their teams, any for an Admin) as one ZIP, streamed as it is written. The rules of
+/// <see cref="AssetEndpoints"/> hold: no one signed in gets 401; ids of tasks the caller may not see, unknown
 /// ids and tasks that did not succeed are skipped without a word, so the answer reveals nothing about them; when
 /// nothing is left, 404. More than <see cref="MaxTasks"/> ids, or one that is not an id, is a 400.
 /// </summary>
@@ -84,12 +86,12 @@ public static class AssetArchive
             return Results.NotFound();
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var succeeded = await db.Tasks.AsNoTracking()
-            .Where(t => ids.Contains(t.Id) && t.OwnerId == userId && t.State == CutoutTaskState.Succeeded)
+        var succeeded = await ItemAccess.VisibleTasks(db, userId).AsNoTracking()
+            .Where(t => ids.Contains(t.Id) && t.State == CutoutTaskState.Succeeded)
             .Select(t => (Guid?)t.Id)
             .ToListAsync(ct);
         var assets = await db.Assets.AsNoTracking()
-            .Where(a => succeeded.Contains(a.TaskId) && a.OwnerId == userId && (a.Role == TaskAssetRole.Result || a.Role == TaskAssetRole.Mask))
+            .Where(a => succeeded.Contains(a.TaskId) && (a.Role == TaskAssetRole.Result || a.Role == TaskAssetRole.Mask))
             .ToListAsync(ct);
 
         var order = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);

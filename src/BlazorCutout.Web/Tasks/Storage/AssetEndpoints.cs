@@ -2,6 +2,7 @@ using System.Security.Claims;
 using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Data.Tasks;
 using BlazorCutout.Web.Infrastructure;
+using BlazorCutout.Web.Teams.Access;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -9,7 +10,8 @@ using Microsoft.Net.Http.Headers;
 namespace BlazorCutout.Web.Tasks.Storage;
 
 /// <summary>
-/// <c>/assets/{id}</c> (inline), <c>/assets/{id}/thumbnail</c>, <c>/assets/{id}/download</c> for the signed-in owner
+/// <c>/assets/{id}</c> (inline), <c>/assets/{id}/thumbnail</c>, <c>/assets/{id}/download</c> for a signed-in user who may
+/// see it by <see cref="ItemAccess.VisibleAssets"/>: its owner, a member of the team its task is shared to, an Admin
 /// (anyone else signed in gets 404, not 403: an asset's existence is not revealed; no one signed in gets 401, not a
 /// redirect to the login page), <see cref="AssetArchive"/>'s <c>/assets/zip</c> under the same rules, and the anonymous
 /// <c>/public/assets/{id}?exp&amp;sig</c> that URL-only providers fetch with a signed, expiring link.
@@ -20,9 +22,9 @@ public static class AssetEndpoints
     {
         var owned = app.MapGroup("/assets").RequireSignedInApi();
         owned.MapGet("/{id:guid}", (Guid id, HttpContext http, IDbContextFactory<AppDbContext> db, IAssetStore store, ILoggerFactory log, CancellationToken ct) =>
-            ServeOwnedAsync(id, http, db, store, log, download: false, ct));
+            ServeVisibleAsync(id, http, db, store, log, download: false, ct));
         owned.MapGet("/{id:guid}/download", (Guid id, HttpContext http, IDbContextFactory<AppDbContext> db, IAssetStore store, ILoggerFactory log, CancellationToken ct) =>
-            ServeOwnedAsync(id, http, db, store, log, download: true, ct));
+            ServeVisibleAsync(id, http, db, store, log, download: true, ct));
         owned.MapGet("/{id:guid}/thumbnail", ServeThumbnailAsync);
         app.MapGet(AssetArchive.Route, AssetArchive.ServeAsync).RequireSignedInApi();
 
@@ -30,10 +32,10 @@ public static class AssetEndpoints
         return app;
     }
 
-    private static async Task<IResult> ServeOwnedAsync(Guid id, HttpContext http, IDbContextFactory<AppDbContext> dbFactory, IAssetStore store,
+    private static async Task<IResult> ServeVisibleAsync(Guid id, HttpContext http, IDbContextFactory<AppDbContext> dbFactory, IAssetStore store,
         ILoggerFactory log, bool download, CancellationToken ct)
     {
-        var asset = await FindOwnedAsync(id, http, dbFactory, ct);
+        var asset = await FindVisibleAsync(id, http, dbFactory, ct);
         if (asset is null) return Results.NotFound();
         return Serve(asset, http, store, log, download, cache: "private, max-age=86400");
     }
@@ -41,7 +43,7 @@ public static class AssetEndpoints
     private static async Task<IResult> ServeThumbnailAsync(Guid id, HttpContext http, IDbContextFactory<AppDbContext> dbFactory, IAssetStore store,
         IThumbnailMaker thumbnails, IOptions<TaskOptions> options, ILoggerFactory log, CancellationToken ct)
     {
-        var asset = await FindOwnedAsync(id, http, dbFactory, ct);
+        var asset = await FindVisibleAsync(id, http, dbFactory, ct);
         if (asset is null) return Results.NotFound();
         var size = options.Value.ThumbnailSize;
         var etag = new EntityTagHeaderValue($"\"{asset.Sha256}-t{size}\"");
@@ -68,12 +70,12 @@ public static class AssetEndpoints
         return Serve(asset, http, store, log, download: false, cache: "private, no-store");
     }
 
-    private static async Task<AssetRecord?> FindOwnedAsync(Guid id, HttpContext http, IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct)
+    private static async Task<AssetRecord?> FindVisibleAsync(Guid id, HttpContext http, IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct)
     {
         var userId = http.User.FindFirstValue(ClaimTypes.NameIdentifier);
         if (string.IsNullOrEmpty(userId)) return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id && a.OwnerId == userId, ct);
+        return await ItemAccess.VisibleAssets(db, userId).AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
     }
 
     private static IResult Serve(AssetRecord asset, HttpContext http, IAssetStore store, ILoggerFactory log, bool download, string cache)
