@@ -66,12 +66,15 @@ public sealed class TeamWorld : IAsyncLifetime
     public Task<string> EmailAsync(SignedInUser user) =>
         Host.DbAsync(db => Task.FromResult(db.Users.Single(u => u.Id == user.Id).Email!));
 
-    internal Task<TaskHubClient> ConnectHubAsync(SignedInUser user) => TaskHubClient.ConnectAsync(async ct =>
-    {
-        var client = Host.Server.CreateWebSocketClient();
-        client.ConfigureRequest = request => request.Headers.Cookie = user.CookieHeader;
-        return await client.ConnectAsync(new Uri("ws://localhost" + TaskHub.Path), ct);
-    }, TaskEventLog.Patience);
+    internal Task<TaskHubClient> ConnectHubAsync(SignedInUser user) => TaskHubClient.ConnectAsync(
+        new Uri("http://localhost" + TaskHub.Path),
+        options => options.WebSocketFactory = async (context, ct) =>
+        {
+            var client = Host.Server.CreateWebSocketClient();
+            client.ConfigureRequest = request => request.Headers.Cookie = user.CookieHeader;
+            return await client.ConnectAsync(context.Uri, ct);
+        },
+        TaskEventLog.Patience);
 
     public HttpClient Anonymous() => Host.CreateClient(new() { AllowAutoRedirect = false });
 
