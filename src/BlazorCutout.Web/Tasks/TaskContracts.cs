@@ -57,7 +57,9 @@ public sealed record NewTaskRequest(
     ProviderOperation Operation,
     JobOptions Options,
     IncomingImage Source,
-    IncomingImage? BackgroundImage = null);
+    IncomingImage? BackgroundImage = null,
+    /// <summary>The team the task is run for (its cost counts against it); null: personal. The user must be a member.</summary>
+    Guid? TeamId = null);
 
 /// <summary>A refusal written for the user (wrong type, too large, provider unavailable…); nothing was stored.</summary>
 public sealed class TaskRejectedException(string code, string message) : Exception(message)
