@@ -1,3 +1,4 @@
+using MudBlazor.Services;
 using BlazorCutout.Web.Account;
 using BlazorCutout.Web.Admin;
 using BlazorCutout.Web.Admin.Providers;
@@ -33,6 +34,7 @@ public static class WebApplicationBuilderExtensions
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddRadzenComponents();
+        builder.Services.AddMudServices(); // the admin pages (usage, users) are MudBlazor
         builder.Services.AddScoped<BlazorCutout.Web.Shared.BrowserTimeZone>(); // the user's time zone, asked once per circuit
 
         // Features register here, one extension method each.
