@@ -1,4 +1,5 @@
 using BlazorCutout.Web.Account;
+using BlazorCutout.Web.Admin.Usage;
 using BlazorCutout.Web.Tasks;
 
 namespace BlazorCutout.Web.Infrastructure;
@@ -27,6 +28,7 @@ public static class WebApplicationExtensions
         app.MapAccountEndpoints();
         // Features map their endpoints here.
         app.MapTasks(); // /hubs/tasks, /assets/{id}[/thumbnail|/download], /public/assets/{id}
+        app.MapUsageExport(); // /admin/usage/export.csv
         app.MapRazorComponents<App>()
             // Our CSP already says frame-ancestors 'none'; Blazor's own, laxer header would only add noise.
             .AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
