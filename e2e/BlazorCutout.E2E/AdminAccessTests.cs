@@ -16,12 +16,12 @@ public sealed class AdminAccessTests(BrowserFixture fixture) : IClassFixture<Bro
         var firstEmail = $"first-{Guid.NewGuid():N}@example.test";
         var secondEmail = $"second-{Guid.NewGuid():N}@example.test";
 
-        var first = await RegisterAsync(firstEmail);
+        var first = await fixture.NewRegisteredPageAsync(firstEmail, Password);
         await first.GetByRole(AriaRole.Link, new() { Name = "Admin" }).ClickAsync();
         await Expect(first.GetByRole(AriaRole.Heading, new() { Name = "Admin" })).ToBeVisibleAsync();
         await Expect(first.GetByTestId("users-grid")).ToContainTextAsync(firstEmail);
 
-        var second = await RegisterAsync(secondEmail);
+        var second = await fixture.NewRegisteredPageAsync(secondEmail, Password);
         await Expect(second.GetByRole(AriaRole.Link, new() { Name = "Admin" })).ToHaveCountAsync(0);
         var denied = await second.GotoAsync("/admin");
         Assert.Equal(403, denied!.Status);
@@ -38,18 +38,5 @@ public sealed class AdminAccessTests(BrowserFixture fixture) : IClassFixture<Bro
 
         await first.Context.CloseAsync();
         await second.Context.CloseAsync();
-    }
-
-    private async Task<IPage> RegisterAsync(string email)
-    {
-        var page = await fixture.NewPageAsync();
-        await page.GotoAsync("/Account/Register");
-        await page.GetByLabel("E-mail").FillAsync(email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByLabel("Confirm password").FillAsync(Password);
-        await page.GetByTestId("register-submit").ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/studio$"));
-        await BrowserFixture.WaitUntilInteractiveAsync(page);
-        return page;
     }
 }

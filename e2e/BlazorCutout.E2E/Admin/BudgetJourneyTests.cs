@@ -19,8 +19,8 @@ public sealed class BudgetJourneyTests(BrowserFixture fixture) : IClassFixture<B
     {
         var adminEmail = $"admin-{Guid.NewGuid():N}@example.test";
         var memberEmail = $"member-{Guid.NewGuid():N}@example.test";
-        var admin = await RegisterAsync(adminEmail);
-        var member = await RegisterAsync(memberEmail);
+        var admin = await fixture.NewRegisteredPageAsync(adminEmail, Password);
+        var member = await fixture.NewRegisteredPageAsync(memberEmail, Password);
 
         await admin.GotoAsync("/admin/usage");
         await BrowserFixture.WaitUntilInteractiveAsync(admin);
@@ -67,18 +67,5 @@ public sealed class BudgetJourneyTests(BrowserFixture fixture) : IClassFixture<B
         await select.ClickAsync();
         await page.Locator(".mud-popover-open").GetByText(option, new() { Exact = true }).ClickAsync();
         await Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
-    }
-
-    private async Task<IPage> RegisterAsync(string email)
-    {
-        var page = await fixture.NewPageAsync();
-        await page.GotoAsync("/Account/Register");
-        await page.GetByLabel("E-mail").FillAsync(email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByLabel("Confirm password").FillAsync(Password);
-        await page.GetByTestId("register-submit").ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/studio$"));
-        await BrowserFixture.WaitUntilInteractiveAsync(page);
-        return page;
     }
 }

@@ -58,6 +58,20 @@ public sealed class BrowserFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>A new browser context whose user has just registered with <paramref name="email"/> and landed, signed in, in the Studio.</summary>
+    public async Task<IPage> NewRegisteredPageAsync(string email, string password)
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("/Account/Register");
+        await page.GetByLabel("E-mail").FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+        await page.GetByLabel("Confirm password").FillAsync(password);
+        await page.GetByTestId("register-submit").ClickAsync();
+        await Microsoft.Playwright.Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/studio$"));
+        await WaitUntilInteractiveAsync(page);
+        return page;
+    }
+
     /// <summary>Saves a full-page PNG under artifacts/screenshots/ (kept by the test run as an artifact).</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {
