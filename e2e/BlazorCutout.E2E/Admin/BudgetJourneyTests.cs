@@ -27,7 +27,8 @@ public sealed class BudgetJourneyTests(BrowserFixture fixture) : IClassFixture<B
         var budgets = admin.GetByTestId("budgets");
         await PickAsync(admin, budgets.GetByTestId("budget-target"), $"User {memberEmail}");
         await PickAsync(admin, budgets.GetByTestId("budget-kind"), "Daily tasks");
-        await budgets.GetByTestId("budget-limit").Locator("input").FillAsync("1");
+        // MudTextField puts extra attributes on its <input> itself.
+        await budgets.Locator("input[data-testid=budget-limit], [data-testid=budget-limit] input").First.FillAsync("1");
         await budgets.GetByTestId("budget-save").ClickAsync();
         await Expect(budgets.GetByTestId("budget-row")).ToContainTextAsync(memberEmail);
         await Expect(budgets.GetByTestId("budget-row")).ToContainTextAsync("0 of 1 tasks today");
