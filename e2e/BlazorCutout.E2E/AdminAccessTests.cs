@@ -16,7 +16,7 @@ public sealed class AdminAccessTests(BrowserFixture fixture) : IClassFixture<Bro
         var firstEmail = $"first-{Guid.NewGuid():N}@example.test";
         var secondEmail = $"second-{Guid.NewGuid():N}@example.test";
 
-        var first = await RegisterAsync(firstEmail, Accounts.SetupPath(fixture.App));
+        var first = await fixture.NewRegisteredPageAsync(firstEmail, Password, Accounts.SetupPath(fixture.App));
         await first.GetByRole(AriaRole.Link, new() { Name = "Admin" }).ClickAsync();
         await Expect(first.GetByRole(AriaRole.Heading, new() { Name = "Admin" })).ToBeVisibleAsync();
         await Expect(first.GetByTestId("users-grid")).ToContainTextAsync(firstEmail);
@@ -25,7 +25,7 @@ public sealed class AdminAccessTests(BrowserFixture fixture) : IClassFixture<Bro
         var link = await first.GetByTestId("invitation-link").Locator("code").InnerTextAsync();
         await BrowserFixture.ScreenshotAsync(first, "admin-invitation");
 
-        var second = await RegisterAsync(secondEmail, new Uri(link).PathAndQuery);
+        var second = await fixture.NewRegisteredPageAsync(secondEmail, Password, new Uri(link).PathAndQuery);
         await Expect(second.GetByRole(AriaRole.Link, new() { Name = "Admin" })).ToHaveCountAsync(0);
         var denied = await second.GotoAsync("/admin");
         Assert.Equal(403, denied!.Status);
@@ -42,14 +42,5 @@ public sealed class AdminAccessTests(BrowserFixture fixture) : IClassFixture<Bro
 
         await first.Context.CloseAsync();
         await second.Context.CloseAsync();
-    }
-
-    private async Task<IPage> RegisterAsync(string email, string registerPath)
-    {
-        var page = await fixture.NewPageAsync();
-        await Accounts.RegisterAndLogInAsync(page, email, Password, registerPath);
-        await Expect(page).ToHaveURLAsync(new Regex("/studio$"));
-        await BrowserFixture.WaitUntilInteractiveAsync(page);
-        return page;
     }
 }

@@ -64,6 +64,19 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>
+    /// A new browser context whose user has just registered with <paramref name="email"/> (through
+    /// <paramref name="registerPath"/>: the set-up link, an invitation, or the open form), logged in, and landed in the Studio.
+    /// </summary>
+    public async Task<IPage> NewRegisteredPageAsync(string email, string password, string registerPath = "/Account/Register")
+    {
+        var page = await NewPageAsync();
+        await Accounts.RegisterAndLogInAsync(page, email, password, registerPath);
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/studio$"));
+        await WaitUntilInteractiveAsync(page);
+        return page;
+    }
+
+    /// <summary>
     /// Saves full-page PNGs under artifacts/screenshots/ (kept by the test run as an artifact): <c>name.png</c> in the
     /// light theme and <c>name-dark.png</c> in the dark one. An interactive page is switched with its own theme toggle
     /// and back, so what it shows (cards, an open dialog) stays; a statically rendered page is opened again, dark,

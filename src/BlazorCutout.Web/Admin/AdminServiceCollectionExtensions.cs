@@ -5,6 +5,9 @@ public static class AdminServiceCollectionExtensions
     public static IServiceCollection AddAdmin(this IServiceCollection services)
     {
         services.AddScoped<AdminDirectory>();
+        services.AddSingleton<Usage.UsageReporter>();
+        services.AddSingleton<Usage.BudgetTargets>();
+        services.AddScoped<Users.UserAdmin>();
         return services;
     }
 }

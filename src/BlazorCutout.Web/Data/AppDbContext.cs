@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using BlazorCutout.Web.Data.Accounts;
+using BlazorCutout.Web.Data.Budgets;
 using BlazorCutout.Web.Data.Providers;
 using BlazorCutout.Web.Data.Tasks;
 using BlazorCutout.Web.Data.Teams;
@@ -24,6 +25,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<TeamMembership> TeamMemberships => Set<TeamMembership>();
     public DbSet<TeamShare> TeamShares => Set<TeamShare>();
     public DbSet<TaskTag> TaskTags => Set<TaskTag>();
+    public DbSet<Budget> Budgets => Set<Budget>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -37,8 +37,16 @@ public sealed partial class HistoryPage
 
     private (string Id, string Name)[] providerChoices = [];
 
+    /// <summary>Filters in the address (<c>?provider=&amp;state=&amp;operation=&amp;from=yyyy-MM-dd&amp;to=yyyy-MM-dd</c>): what the admin usage dashboard links to.</summary>
+    [SupplyParameterFromQuery(Name = "provider")] public string? ProviderParam { get; set; }
+    [SupplyParameterFromQuery(Name = "state")] public string? StateParam { get; set; }
+    [SupplyParameterFromQuery(Name = "operation")] public string? OperationParam { get; set; }
+    [SupplyParameterFromQuery(Name = "from")] public string? FromParam { get; set; }
+    [SupplyParameterFromQuery(Name = "to")] public string? ToParam { get; set; }
+
     protected override async Task OnInitializedAsync()
     {
+        filters = HistoryFilters.FromQuery(ProviderParam, StateParam, OperationParam, FromParam, ToParam);
         var user = (await AuthenticationState).User;
         userId = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
         providerChoices = Tasks.Providers().Select(p => (p.Descriptor.Id, p.Descriptor.DisplayName)).ToArray();

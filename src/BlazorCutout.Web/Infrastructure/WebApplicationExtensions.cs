@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using BlazorCutout.Web.Teams;
 using BlazorCutout.Web.Account;
+using BlazorCutout.Web.Admin.Usage;
 using BlazorCutout.Web.Tasks;
 
 namespace BlazorCutout.Web.Infrastructure;
@@ -53,6 +54,7 @@ public static class WebApplicationExtensions
         // Features map their endpoints here.
         app.MapTasks(); // /hubs/tasks, /assets/{id}[/thumbnail|/download], /public/assets/{id}
         app.MapTeamEndpoints(); // /api/tasks/{id}/share, /api/tasks/{id}/tags, /api/gallery
+        app.MapUsageExport(); // /admin/usage/export.csv
         app.MapRazorComponents<App>()
             // Our CSP already says frame-ancestors 'none'; Blazor's own, laxer header would only add noise.
             .AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);

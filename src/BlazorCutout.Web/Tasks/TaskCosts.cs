@@ -21,9 +21,12 @@ internal static class TaskCosts
     public static TaskCost WithoutFinalReport(TaskRecord t, ProviderDescriptor d)
     {
         if (t.AcceptedCostAmount is { } amount) return new(new ProviderCost(amount, t.AcceptedCostUnit ?? d.Prices.Unit), false);
-        var batch = t.Operation == ProviderOperation.GenerateBackground ? TaskRecords.DeserializeOptions(t.OptionsJson).BatchSize : 1;
-        return new(d.Prices.Estimate(t.Operation, batch), true, Unpriced: !d.IsFree && !d.Prices.Prices.ContainsKey(t.Operation));
+        return new(Estimate(d, t.Operation, TaskRecords.DeserializeOptions(t.OptionsJson)), true, Unpriced: !d.IsFree && !d.Prices.Prices.ContainsKey(t.Operation));
     }
+
+    /// <summary>The price table's figure for a job: what a budget reserves before submission (HitPaw, which reports its coins only after, included).</summary>
+    public static ProviderCost Estimate(ProviderDescriptor d, ProviderOperation operation, JobOptions options) =>
+        d.Prices.Estimate(operation, operation == ProviderOperation.GenerateBackground ? options.BatchSize : 1);
 
     /// <summary>Sets the task's cost and adds its ledger entry to <paramref name="db"/>; saved with the task's state change.</summary>
     public static void Record(AppDbContext db, TaskRecord t, TaskCost cost, DateTimeOffset at)

@@ -1,6 +1,7 @@
 using BlazorCutout.Engine;
 using BlazorCutout.Providers;
 using BlazorCutout.Providers.Security;
+using BlazorCutout.Web.Budgets;
 using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Data.Tasks;
 using BlazorCutout.Web.Tasks.Storage;
@@ -26,6 +27,7 @@ public sealed class TaskService(
     SafeDownloader downloader,
     TimeProvider time,
     SqliteWriteGate writeGate,
+    BudgetService budgets,
     ILogger<TaskService> logger) : ITaskService
 {
     /// <summary>Largest image fetched from a URL the user gave (the engine's own limit applies after).</summary>
@@ -84,8 +86,7 @@ public sealed class TaskService(
                 db.Assets.Add(source);
                 if (background is not null) db.Assets.Add(background);
                 db.Tasks.Add(task);
-                using (await writeGate.EnterAsync(cancellationToken))
-                    await db.SaveChangesAsync(cancellationToken);
+                await QueueWithinBudgetAsync(db, task, TaskCosts.Estimate(provider.Descriptor, request.Operation, request.Options), cancellationToken);
             }
             notifier.Publish(new TaskChanged(task.Id, userId, CutoutTaskState.Queued, null, null, now));
             signal.Wake();
@@ -203,6 +204,20 @@ public sealed class TaskService(
 
     public const string CanceledMessage = "Canceled.";
 
+    /// <summary>
+    /// Saves the new task unless it would cross a budget. The check and the insert share the write gate and one
+    /// transaction (BEGIN IMMEDIATE: SQLite's write lock from the first statement, so another process cannot
+    /// slip in between either): two concurrent submissions are counted one after the other and cannot overshoot.
+    /// </summary>
+    private async Task QueueWithinBudgetAsync(AppDbContext db, TaskRecord task, ProviderCost estimate, CancellationToken cancellationToken)
+    {
+        using var write = await writeGate.EnterAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await budgets.CheckAsync(db, task.OwnerId, task.TeamId, estimate, time.GetUtcNow(), cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     public async Task<TaskView?> RetryAsync(string userId, Guid taskId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -237,8 +252,7 @@ public sealed class TaskService(
             RetryOfId = old.Id,
         };
         db.Tasks.Add(task);
-        using (await writeGate.EnterAsync(cancellationToken))
-            await db.SaveChangesAsync(cancellationToken);
+        await QueueWithinBudgetAsync(db, task, TaskCosts.Estimate(provider.Descriptor, task.Operation, TaskRecords.DeserializeOptions(task.OptionsJson)), cancellationToken);
         notifier.Publish(new TaskChanged(task.Id, task.OwnerId, CutoutTaskState.Queued, null, null, now));
         signal.Wake();
         return (await ViewsAsync(db, [task], cancellationToken))[0];

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Connections;
 using System.Text.Json.Serialization;
 using BlazorCutout.Engine;
 using BlazorCutout.Providers;
+using BlazorCutout.Web.Budgets;
 using BlazorCutout.Web.Infrastructure;
 using BlazorCutout.Web.Tasks.Callbacks;
 using BlazorCutout.Web.Tasks.Storage;
@@ -45,6 +46,8 @@ public static class TaskServiceCollectionExtensions
         services.TryAddSingleton<TaskNotifier>();
         services.TryAddSingleton<ITaskEvents>(sp => sp.GetRequiredService<TaskNotifier>());
         services.AddHostedService(sp => sp.GetRequiredService<TaskNotifier>());
+        if (!services.Any(d => d.ServiceType == typeof(BudgetService)))
+            services.AddBudgets(); // TaskService checks them before queuing
         services.TryAddSingleton<TaskService>();
         services.TryAddSingleton<ITaskService>(sp => sp.GetRequiredService<TaskService>());
 
