@@ -81,11 +81,7 @@ public sealed class NewcomerJourneyTests(BrowserFixture fixture) : IClassFixture
     public async Task The_theme_chosen_in_the_app_bar_is_remembered_across_pages_and_reloads()
     {
         var page = await fixture.NewPageAsync();
-        await page.GotoAsync("/Account/Register");
-        await page.GetByLabel("E-mail").FillAsync($"theme-{Guid.NewGuid():N}@example.test");
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByLabel("Confirm password").FillAsync(Password);
-        await page.GetByTestId("register-submit").ClickAsync();
+        await Accounts.RegisterAndLogInAsync(page, $"theme-{Guid.NewGuid():N}@example.test", Password);
         await BrowserFixture.WaitUntilInteractiveAsync(page);
         await Expect(page.Locator(".app-layout")).ToHaveAttributeAsync("data-theme", "light");
 

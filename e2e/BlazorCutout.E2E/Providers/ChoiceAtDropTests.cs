@@ -9,11 +9,15 @@ namespace BlazorCutout.E2E.Providers;
 /// <summary>
 /// Issue 8 items 1 and 2: what the user had chosen when they gave the files is what runs and what is charged, even when
 /// they click another provider while the files still upload; and a text prompt counts as it is typed.
-/// Part of <see cref="ProvidersJourneyTests"/> (same emulators and app); each test signs up its own member, so the
-/// admin's History in the journey stays as it expects.
+/// Its own app and emulators (a <see cref="ProvidersFixture"/> of its own): the journey in
+/// <see cref="ProvidersJourneyTests"/> checks each provider's spend to the task, which these submissions would change.
 /// </summary>
-public sealed partial class ProvidersJourneyTests
+public sealed class ChoiceAtDropTests(ProvidersFixture fixture) : IClassFixture<ProvidersFixture>
 {
+    private static Task RegisterMemberAsync(IPage page) => ProvidersJourneyTests.RegisterMemberAsync(page);
+
+    private static Task SelectProviderAsync(IPage page, string id) => ProvidersJourneyTests.SelectProviderAsync(page, id);
+
     [Fact]
     public async Task Photos_dropped_for_PicWish_all_go_to_PicWish_though_HitPaw_is_picked_150_ms_later()
     {

@@ -118,5 +118,5 @@ public sealed partial class ProvidersJourneyTests
     }
 
     /// <summary>A new member of its own, so no test's tasks show up in another's History.</summary>
-    private static Task RegisterMemberAsync(IPage page) => BrowserFixture.RegisterAsync(page, "member", MemberPassword);
+    internal static Task RegisterMemberAsync(IPage page) => BrowserFixture.RegisterAsync(page, "member", MemberPassword);
 }

@@ -134,7 +134,7 @@ public sealed partial class ProvidersJourneyTests(ProvidersFixture fixture) : IC
         await page.Locator("input#studio-files").SetInputFilesAsync(copy);
     }
 
-    private static async Task SelectProviderAsync(IPage page, string id)
+    internal static async Task SelectProviderAsync(IPage page, string id)
     {
         var tile = page.GetByTestId($"provider-{id}");
         await Expect(tile).ToBeEnabledAsync();

@@ -31,10 +31,15 @@ public sealed class AdminAccessTests(AppFactory app) : IClassFixture<AppFactory>
     [Fact]
     public async Task Members_get_403_on_every_admin_page_and_endpoint_and_admins_get_them()
     {
-        // The fixture's first account is the Admin (no other test here registers one), every later one a Member.
-        using var admin = app.CreateBrowser();
-        await admin.RegisterSignedInAsync(TestBrowser.UniqueEmail("admin"));
-        using var member = app.CreateBrowser();
+        // Registration only makes Members: the Admin is seeded from configuration, as an install does.
+        const string adminEmail = "owner@example.test", adminPassword = "Seeded-Adm1n-Passw0rd!";
+        using var seeded = new AppFactory()
+            .WithSetting("BlazorCutout:Admin:Email", adminEmail)
+            .WithSetting("BlazorCutout:Admin:Password", adminPassword);
+        using var admin = seeded.CreateBrowser();
+        using (var login = await admin.LoginAsync(adminEmail, adminPassword))
+            HttpAssert.RedirectsTo(login, "/studio");
+        using var member = seeded.CreateBrowser();
         await member.RegisterSignedInAsync(TestBrowser.UniqueEmail("member"));
         foreach (var path in PagePaths.Append(Export))
         {

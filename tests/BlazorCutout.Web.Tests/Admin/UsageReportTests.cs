@@ -115,7 +115,7 @@ public sealed class UsageReportTests
     public async Task The_csv_export_holds_exactly_the_ledger_rows_behind_the_view_and_the_page_shows_the_same_totals()
     {
         await using var app = new TasksApp().WithSetting("BlazorCutout:Tasks:RunWorker", "false");
-        var admin = await app.SignInNewUserAsync(); // the first account: Admin
+        var admin = await app.SignInNewAdminAsync();
         await SeedAsync(app, admin.Id);
         var report = await app.Services.GetRequiredService<UsageReporter>().ReportAsync(Week);
 
@@ -149,7 +149,7 @@ public sealed class UsageReportTests
     public async Task A_bad_range_gets_a_clear_400()
     {
         await using var app = new TasksApp().WithSetting("BlazorCutout:Tasks:RunWorker", "false");
-        var admin = await app.SignInNewUserAsync();
+        var admin = await app.SignInNewAdminAsync();
 
         using var reversed = await admin.Browser.GetAsync("/admin/usage/export.csv?from=2026-02-01&to=2026-01-01");
         using var garbage = await admin.Browser.GetAsync("/admin/usage/export.csv?from=yesterday&to=2026-01-01");

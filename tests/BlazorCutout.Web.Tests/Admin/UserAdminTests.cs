@@ -24,7 +24,7 @@ public sealed class UserAdminTests
     public async Task The_last_admin_is_never_demoted_locked_or_deleted_and_another_admin_makes_it_possible()
     {
         await using var app = new TasksApp().WithSetting("BlazorCutout:Tasks:RunWorker", "false");
-        var first = await app.SignInNewUserAsync(); // Admin
+        var first = await app.SignInNewAdminAsync();
         var second = await app.SignInNewUserAsync(); // Member
         await using var scope = app.Services.CreateAsyncScope();
         var admin = scope.ServiceProvider.GetRequiredService<UserAdmin>();
@@ -44,7 +44,7 @@ public sealed class UserAdminTests
     public async Task Two_admins_demoting_each_other_at_once_leave_one_admin()
     {
         await using var app = new TasksApp().WithSetting("BlazorCutout:Tasks:RunWorker", "false");
-        var first = await app.SignInNewUserAsync();
+        var first = await app.SignInNewAdminAsync();
         var second = await app.SignInNewUserAsync();
         await using var scope = app.Services.CreateAsyncScope();
         var admin = scope.ServiceProvider.GetRequiredService<UserAdmin>();
@@ -64,7 +64,7 @@ public sealed class UserAdminTests
     public async Task Search_lock_unlock_teams_and_this_months_spend_per_unit()
     {
         await using var app = new TasksApp().WithSetting("BlazorCutout:Tasks:RunWorker", "false");
-        await app.SignInNewUserAsync();
+        await app.SignInNewAdminAsync();
         var member = await app.SignInNewUserAsync();
         await BudgetTests.CreateTeamAsync(app, "Design", member.Id);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);

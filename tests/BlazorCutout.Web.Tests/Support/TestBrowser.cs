@@ -53,7 +53,9 @@ public sealed partial class TestBrowser(HttpClient client) : IDisposable
         });
 
     /// <summary>Posts the log-out form of the account menu, as found on <paramref name="fromPage"/>.</summary>
-    public Task<HttpResponseMessage> LogoutAsync(string fromPage = "/studio") =>
+    // From a statically rendered page: there the account menu is plain markup with the log-out form; on interactive
+    // pages it is a MudMenu whose items (the form among them) are only rendered once it is opened.
+    public Task<HttpResponseMessage> LogoutAsync(string fromPage = "/Account/Manage/ChangePassword") =>
         SubmitFormAsync(fromPage, formName: null, new Dictionary<string, string>());
 
     /// <summary>

@@ -37,8 +37,8 @@ public sealed class AssetArchiveTests(AssetArchiveTests.App app) : IClassFixture
                     new ResultReference.Inline(ResultRole.Mask, 0, TestImages.Result, "image/png"),
                 ])));
             Host = new TasksApp().WithProvider(Instant).WithProvider(Batch).WithProvider(Endless);
-            // The install's first account is its Admin, who may see every task; the tests' users are members.
-            Host.SignInNewUserAsync().GetAwaiter().GetResult();
+            // The install has its Admin, who may see every task; the tests' users are members.
+            Host.SignInNewAdminAsync().GetAwaiter().GetResult();
         }
 
         public void Dispose() => Host.Dispose();

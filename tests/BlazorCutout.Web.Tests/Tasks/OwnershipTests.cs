@@ -26,8 +26,8 @@ public sealed class OwnershipTests(OwnershipTests.App app) : IClassFixture<Owner
                 .WithSetting("BlazorCutout:PublicBaseUrl", "https://cutout.example.org/")
                 .WithProvider(Instant)
                 .WithProvider(UrlOnly);
-            // The install's first account is its Admin, who may see every task; the tests' users are members.
-            Host.SignInNewUserAsync().GetAwaiter().GetResult();
+            // The install has its Admin, who may see every task; the tests' users are members.
+            Host.SignInNewAdminAsync().GetAwaiter().GetResult();
         }
 
         public void Dispose() => Host.Dispose();

@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BlazorCutout.Web.Tests.Teams;
 
 /// <summary>
-/// One install with the people of the permission matrix: an Admin (the first account), the owner of a task shared to
+/// One install with the people of the permission matrix: an Admin, the owner of a task shared to
 /// team A, a teammate in A, a member of team B only, a former member of A (removed after the share) and a user in no
 /// team. <see cref="Shared"/> is in A's gallery; <see cref="Personal"/> is the owner's and unshared.
 /// </summary>
@@ -36,7 +36,7 @@ public sealed class TeamWorld : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Host = new TasksApp().WithProvider(Instant);
-        Admin = await Host.SignInNewUserAsync(); // the first account is the Admin
+        Admin = await Host.SignInNewAdminAsync();
         Owner = await Host.SignInNewUserAsync();
         Teammate = await Host.SignInNewUserAsync();
         OtherTeam = await Host.SignInNewUserAsync();

@@ -81,16 +81,42 @@ public sealed class TasksApp : WebApplicationFactory<Program>
         return user.Id;
     }
 
-    /// <summary>A signed-in cookie client for a new account, with the user id and the cookie header (for WebSockets).</summary>
+    /// <summary>A signed-in cookie client for a new account (open registration: a Member), with the user id and the cookie header (for WebSockets).</summary>
     public async Task<SignedInUser> SignInNewUserAsync()
+    {
+        var email = TestBrowser.UniqueEmail();
+        return await SignInAsync(email, browser => browser.RegisterSignedInAsync(email));
+    }
+
+    /// <summary>
+    /// A signed-in Admin. Registration never makes one (issue 13), so the account is created and given the Admin role
+    /// directly, as <c>BlazorCutout:Admin</c> seeding does at start-up, then signs in through the log-in form.
+    /// </summary>
+    public async Task<SignedInUser> SignInNewAdminAsync()
+    {
+        var email = TestBrowser.UniqueEmail("admin");
+        var id = await CreateUserAsync(email);
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            var result = await users.AddToRoleAsync((await users.FindByIdAsync(id))!, BlazorCutout.Web.Account.Roles.Admin);
+            Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
+        }
+        return await SignInAsync(email, async browser =>
+        {
+            using var login = await browser.LoginAsync(email, TestBrowser.StrongPassword);
+            HttpAssert.RedirectsTo(login, "/studio");
+        });
+    }
+
+    private async Task<SignedInUser> SignInAsync(string email, Func<TestBrowser, Task> signIn)
     {
         var cookies = new CookieContainer();
         // https, as behind the TLS proxy: with an https PublicBaseUrl the auth cookie is Secure and a cookie container
         // sends it only over https.
         var client = CreateDefaultClient(new Uri("https://localhost/"), new CookieContainerHandler(cookies));
         var browser = new TestBrowser(client);
-        var email = TestBrowser.UniqueEmail();
-        await browser.RegisterSignedInAsync(email);
+        await signIn(browser);
         await using var scope = Services.CreateAsyncScope();
         var user = await scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>().FindByEmailAsync(email);
         return new SignedInUser(user!.Id, browser, cookies.GetCookieHeader(client.BaseAddress!));
