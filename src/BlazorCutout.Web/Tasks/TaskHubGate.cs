@@ -20,6 +20,10 @@ public static class TaskHubGate
     public static IApplicationBuilder UseTaskHubGate(this IApplicationBuilder app)
     {
         var publicBase = PublicBaseUrlSetting.Read(app.ApplicationServices.GetRequiredService<IConfiguration>());
+        // On Kestrel a request is known as a WebSocket upgrade (context.WebSockets) only behind the WebSocket
+        // middleware; SignalR adds its own inside the hub's endpoint, which is too late for this gate. (The test server
+        // sets the feature itself, so only a real server showed it: every upgrade got 404.)
+        app.UseWebSockets();
         return app.Use(async (context, next) =>
         {
             var request = context.Request;
