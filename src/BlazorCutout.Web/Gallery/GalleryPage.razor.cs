@@ -21,6 +21,11 @@ public sealed partial class GalleryPage
     [Inject] private ITaskEvents Events { get; set; } = default!;
     [Inject] private BrowserTimeZone TimeZone { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+    // Only while the first request is prerendered: the one moment the page can still set the HTTP status.
+    [CascadingParameter] private HttpContext? HttpContext { get; set; }
+
+    /// <summary><c>/gallery/{id}</c>: the lightbox's own address, opened on arrival (a link a teammate can pass on).</summary>
+    [Parameter] public Guid? TaskId { get; set; }
 
     private string userId = "";
     private GalleryFilters filters = new();
@@ -37,6 +42,7 @@ public sealed partial class GalleryPage
     private IDisposable? subscription;
 
     private bool lightboxOpen;
+    private bool linkNotFound;
     private GalleryItem? opened;
     private TaskView? openedTask;
     private readonly DialogOptions lightboxOptions = new() { MaxWidth = MaxWidth.Large, FullWidth = true, CloseButton = true, CloseOnEscapeKey = true };
@@ -53,7 +59,30 @@ public sealed partial class GalleryPage
         members = await Gallery.MembersAsync(userId);
         await ReloadAsync(GalleryQuery.DefaultTake);
         subscription = Events.SubscribeGallery(OnGalleryChangedAsync);
+        if (TaskId is { } linked)
+            await OpenLinkedAsync(linked);
     }
+
+    /// <summary>
+    /// The same rule as the asset URLs (<see cref="ITaskService.GetAsync"/> applies <c>ItemAccess</c>): a task this user
+    /// may not see is "not found", with a 404 status, whether it exists or not.
+    /// </summary>
+    private async Task OpenLinkedAsync(Guid taskId)
+    {
+        var task = await Tasks.GetAsync(userId, taskId);
+        if (task is null)
+        {
+            linkNotFound = true;
+            if (HttpContext is { Response.HasStarted: false } http)
+                http.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        opened = items.FirstOrDefault(i => i.TaskId == taskId);
+        openedTask = task;
+        lightboxOpen = true;
+    }
+
+    private static string LightboxPath(Guid taskId) => $"/gallery/{taskId:N}";
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
