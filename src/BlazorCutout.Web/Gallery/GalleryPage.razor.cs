@@ -21,8 +21,7 @@ public sealed partial class GalleryPage
     [Inject] private ITaskEvents Events { get; set; } = default!;
     [Inject] private BrowserTimeZone TimeZone { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
-    // Only while the first request is prerendered: the one moment the page can still set the HTTP status.
-    [CascadingParameter] private HttpContext? HttpContext { get; set; }
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
 
     /// <summary><c>/gallery/{id}</c>: the lightbox's own address, opened on arrival (a link a teammate can pass on).</summary>
     [Parameter] public Guid? TaskId { get; set; }
@@ -42,7 +41,6 @@ public sealed partial class GalleryPage
     private IDisposable? subscription;
 
     private bool lightboxOpen;
-    private bool linkNotFound;
     private GalleryItem? opened;
     private TaskView? openedTask;
     private readonly DialogOptions lightboxOptions = new() { MaxWidth = MaxWidth.Large, FullWidth = true, CloseButton = true, CloseOnEscapeKey = true };
@@ -64,17 +62,17 @@ public sealed partial class GalleryPage
     }
 
     /// <summary>
-    /// The same rule as the asset URLs (<see cref="ITaskService.GetAsync"/> applies <c>ItemAccess</c>): a task this user
-    /// may not see is "not found", with a 404 status, whether it exists or not.
+    /// The same rule as the asset URLs (<see cref="ITaskService.GetAsync"/> applies <c>ItemAccess</c>). A task this user
+    /// may not see: the address is loaded again from the server, where <see cref="GalleryLinkGate"/> answers 404
+    /// (reached this way only by a navigation inside the circuit, or a share taken back in between).
     /// </summary>
     private async Task OpenLinkedAsync(Guid taskId)
     {
         var task = await Tasks.GetAsync(userId, taskId);
         if (task is null)
         {
-            linkNotFound = true;
-            if (HttpContext is { Response.HasStarted: false } http)
-                http.Response.StatusCode = StatusCodes.Status404NotFound;
+            if (RendererInfo.IsInteractive)
+                Navigation.NavigateTo(GalleryLinkGate.PathFor(taskId), forceLoad: true);
             return;
         }
         opened = items.FirstOrDefault(i => i.TaskId == taskId);
@@ -82,7 +80,7 @@ public sealed partial class GalleryPage
         lightboxOpen = true;
     }
 
-    private static string LightboxPath(Guid taskId) => $"/gallery/{taskId:N}";
+    private static string LightboxPath(Guid taskId) => GalleryLinkGate.PathFor(taskId);
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
