@@ -21,6 +21,10 @@ public sealed partial class GalleryPage
     [Inject] private ITaskEvents Events { get; set; } = default!;
     [Inject] private BrowserTimeZone TimeZone { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+
+    /// <summary><c>/gallery/{id}</c>: the lightbox's own address, opened on arrival (a link a teammate can pass on).</summary>
+    [Parameter] public Guid? TaskId { get; set; }
 
     private string userId = "";
     private GalleryFilters filters = new();
@@ -53,7 +57,30 @@ public sealed partial class GalleryPage
         members = await Gallery.MembersAsync(userId);
         await ReloadAsync(GalleryQuery.DefaultTake);
         subscription = Events.SubscribeGallery(OnGalleryChangedAsync);
+        if (TaskId is { } linked)
+            await OpenLinkedAsync(linked);
     }
+
+    /// <summary>
+    /// The same rule as the asset URLs (<see cref="ITaskService.GetAsync"/> applies <c>ItemAccess</c>). A task this user
+    /// may not see: the address is loaded again from the server, where <see cref="GalleryLinkGate"/> answers 404
+    /// (reached this way only by a navigation inside the circuit, or a share taken back in between).
+    /// </summary>
+    private async Task OpenLinkedAsync(Guid taskId)
+    {
+        var task = await Tasks.GetAsync(userId, taskId);
+        if (task is null)
+        {
+            if (RendererInfo.IsInteractive)
+                Navigation.NavigateTo(GalleryLinkGate.PathFor(taskId), forceLoad: true);
+            return;
+        }
+        opened = items.FirstOrDefault(i => i.TaskId == taskId);
+        openedTask = task;
+        lightboxOpen = true;
+    }
+
+    private static string LightboxPath(Guid taskId) => GalleryLinkGate.PathFor(taskId);
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using BlazorCutout.Web.Gallery;
 using BlazorCutout.Web.Teams;
 using BlazorCutout.Web.Account;
 using BlazorCutout.Web.Admin.Usage;
@@ -46,6 +47,7 @@ public static class WebApplicationExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseTaskHubGate();
+        app.UseGalleryLinkGate();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
