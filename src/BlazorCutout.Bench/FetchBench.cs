@@ -82,7 +82,7 @@ internal static class FetchBench
             Console.WriteLine($"fetch bench: {streams} parallel streams of {megabytes} MB from {images.BaseUri} through ITaskService.FetchImageAsync ({providerId}), {Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}");
             foreach (var (outcome, i) in outcomes.Select((o, i) => (o, i)))
                 Console.WriteLine($"  stream {i + 1}: {outcome}");
-            Console.WriteLine($"  bytes the host wrote: {images.Streamed / (1024.0 * 1024):F1} MB in {elapsed.TotalSeconds:F2} s");
+            Console.WriteLine($"  the host sent {images.Streamed / (1024.0 * 1024):F1} MB (into the sockets, until each connection closed) in {elapsed.TotalSeconds:F2} s");
             Console.WriteLine($"  RSS before {before / 1024.0:F1} MB, peak during {peak / 1024.0:F1} MB (VmHWM), rise {(peak - before) / 1024.0:F1} MB");
             return 0;
         }
