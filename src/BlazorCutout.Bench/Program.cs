@@ -26,6 +26,8 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 if (args.FirstOrDefault() == "gallery")
     return await GalleryBench.RunAsync(args[1..]);
+if (args.FirstOrDefault() == "fetch")
+    return await FetchBench.RunAsync(args[1..], FindRoot());
 var argv = args.SkipWhile(a => a == "pipeline").ToArray();
 if (argv.Contains("--help") || argv.Contains("-h"))
 {

@@ -46,6 +46,13 @@ public sealed record ProviderDescriptor
 
     /// <summary>URL-only providers (HitPaw, Tengr) can take an upload only through a signed public URL of ours.</summary>
     public bool NeedsPublicUrlForUploads => !Inputs.HasFlag(ProviderInputs.File) && Inputs.HasFlag(ProviderInputs.Url);
+
+    /// <summary>
+    /// The largest source image we can hand this provider: by URL for URL-only providers (the service fetches our
+    /// signed link, so its by-URL limit counts), as a file otherwise (PicWish takes 30 MB by URL but 20 MB as a file,
+    /// and a file is what we send it). An image fetched from a user's URL is cut off here, before it is stored.
+    /// </summary>
+    public long MaxSourceBytes => Limits.MaxBytesFor(sentByUrl: NeedsPublicUrlForUploads);
 }
 
 /// <summary>Which <see cref="JobOptions"/> a provider honours. Anything not listed is refused before submission, not silently dropped.</summary>
@@ -73,10 +80,12 @@ public sealed record ProviderLimits
     /// <summary>Lower-case format names as <see cref="ImageProbe.Format"/> reports them ("png", "jpeg", "webp", …).</summary>
     public IReadOnlySet<string> AcceptedFormats { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "png", "jpeg", "webp" };
 
+    public long MaxBytesFor(bool sentByUrl) => sentByUrl ? MaxBytesByUrl ?? MaxBytes : MaxBytes;
+
     /// <summary>Throws a permanent <see cref="ProviderException"/> naming the limit that was exceeded.</summary>
     public void Check(ImageProbe probe, bool sentByUrl = false)
     {
-        var maxBytes = sentByUrl ? MaxBytesByUrl ?? MaxBytes : MaxBytes;
+        var maxBytes = MaxBytesFor(sentByUrl);
         if (probe.Bytes > maxBytes)
             throw new ProviderException(ProviderErrorCode.FileTooLarge,
                 $"The image is {Megabytes(probe.Bytes)}; this provider accepts at most {Megabytes(maxBytes)}.", isTransient: false);

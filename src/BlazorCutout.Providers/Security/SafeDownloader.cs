@@ -31,13 +31,49 @@ public sealed class SafeDownloader : IDisposable
     public Task<DownloadedContent> DownloadAsync(Uri url, CancellationToken cancellationToken) =>
         DownloadAsync(url, _guard.Options.DefaultMaxBytes, cancellationToken);
 
-    public async Task<DownloadedContent> DownloadAsync(Uri url, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>The body in memory: for results, whose limit the caller keeps small.</summary>
+    public Task<DownloadedContent> DownloadAsync(Uri url, long maxBytes, CancellationToken cancellationToken) =>
+        GetAsync(url, maxBytes, async (content, at, ct) =>
+        {
+            await using var source = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            using var buffer = new MemoryStream();
+            await CopyLimitedAsync(source, buffer, maxBytes, at, progress: null, ct).ConfigureAwait(false);
+            var bytes = buffer.ToArray();
+            return new DownloadedContent(bytes, ContentTypeOf(content.Headers.ContentType, bytes));
+        }, cancellationToken);
+
+    /// <summary>
+    /// The body streamed into a new temporary file in <paramref name="directory"/>, so a large or endless body costs one
+    /// read buffer of memory, never its size. At most <paramref name="maxBytes"/> + 1 bytes are read: one past the limit
+    /// proves it was passed. The file is deleted when the result is disposed, and at once on any failure or cancellation.
+    /// </summary>
+    /// <param name="progress">Told the bytes read so far after every read.</param>
+    public Task<DownloadedFile> DownloadToFileAsync(Uri url, long maxBytes, string directory, IProgress<long>? progress, CancellationToken cancellationToken) =>
+        GetAsync(url, maxBytes, async (content, at, ct) =>
+        {
+            var file = DownloadedFile.Create(directory);
+            try
+            {
+                await using (var source = await content.ReadAsStreamAsync(ct).ConfigureAwait(false))
+                    await CopyLimitedAsync(source, file.Stream, maxBytes, at, progress, ct).ConfigureAwait(false);
+                await file.CompleteAsync(content.Headers.ContentType, ct).ConfigureAwait(false);
+                return file;
+            }
+            catch
+            {
+                await file.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }, cancellationToken);
+
+    /// <summary>Redirects, status, declared size, time limit and error mapping, the same for every way of keeping the body.</summary>
+    private async Task<T> GetAsync<T>(Uri url, long maxBytes, Func<HttpContent, Uri, CancellationToken, Task<T>> readBody, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_guard.Options.DownloadTimeout);
         try
         {
-            return await DownloadCoreAsync(url, maxBytes, timeout.Token).ConfigureAwait(false);
+            return await GetCoreAsync(url, maxBytes, readBody, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -56,7 +92,7 @@ public sealed class SafeDownloader : IDisposable
         }
     }
 
-    private async Task<DownloadedContent> DownloadCoreAsync(Uri url, long maxBytes, CancellationToken ct)
+    private async Task<T> GetCoreAsync<T>(Uri url, long maxBytes, Func<HttpContent, Uri, CancellationToken, Task<T>> readBody, CancellationToken ct)
     {
         var current = url;
         for (var hop = 0; ; hop++)
@@ -83,24 +119,25 @@ public sealed class SafeDownloader : IDisposable
             if (response.Content.Headers.ContentLength is { } declared && declared > maxBytes)
                 throw TooLarge(current, maxBytes);
 
-            var bytes = await ReadLimitedAsync(response.Content, maxBytes, current, ct).ConfigureAwait(false);
-            return new DownloadedContent(bytes, ContentTypeOf(response.Content.Headers.ContentType, bytes));
+            return await readBody(response.Content, current, ct).ConfigureAwait(false);
         }
     }
 
-    private static async Task<byte[]> ReadLimitedAsync(HttpContent content, long maxBytes, Uri url, CancellationToken ct)
+    private static async Task CopyLimitedAsync(Stream source, Stream target, long maxBytes, Uri url, IProgress<long>? progress, CancellationToken ct)
     {
-        await using var stream = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        using var buffer = new MemoryStream();
         var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+        long total = 0;
+        while (true)
         {
-            // Stop as soon as the limit is passed: a lying or absent Content-Length must not make us buffer more.
-            if (buffer.Length + read > maxBytes) throw TooLarge(url, maxBytes);
-            buffer.Write(chunk, 0, read);
+            // Never ask for more than one byte past the limit: a lying or absent Content-Length must not make us read on.
+            var want = (int)Math.Min(chunk.Length, maxBytes + 1 - total);
+            var read = await source.ReadAsync(chunk.AsMemory(0, want), ct).ConfigureAwait(false);
+            if (read == 0) return;
+            total += read;
+            progress?.Report(total);
+            if (total > maxBytes) throw TooLarge(url, maxBytes);
+            await target.WriteAsync(chunk.AsMemory(0, read), ct).ConfigureAwait(false);
         }
-        return buffer.ToArray();
     }
 
     private static ProviderException TooLarge(Uri url, long maxBytes) =>

@@ -77,6 +77,7 @@ public sealed partial class StudioPage
         var user = (await AuthenticationState).User;
         userId = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
         cards.UserId = userId;
+        intake.UserId = userId;
         providers = Tasks.Providers();
         selected = providers.FirstOrDefault(p => p.IsDefault && p.IsAvailable) ?? providers.FirstOrDefault(p => p.IsAvailable);
         if (Descriptor is { } d)
@@ -216,7 +217,8 @@ public sealed partial class StudioPage
         var item = UploadIntake.Card(url, choice);
         cards.Add(item);
         StateHasChanged();
-        if (await intake.FetchAsync(url, item) is not { } image)
+        // A cap on fetches at once is "not now": the address goes back into the field for another try.
+        if (await intake.FetchAsync(url, item, busy: () => imageUrl = string.IsNullOrWhiteSpace(imageUrl) ? url : imageUrl) is not { } image)
             return;
         if (choice.Operation == ProviderOperation.SegmentByPoints)
         {

@@ -1,6 +1,7 @@
 using BlazorCutout.Providers;
 using BlazorCutout.Web.Shared;
 using BlazorCutout.Web.Tasks;
+using BlazorCutout.Web.Tasks.UrlFetch;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.JSInterop;
 
@@ -107,17 +108,26 @@ public sealed class UploadIntake(ITaskService tasks, ILogger logger, Action chan
         return item;
     }
 
-    /// <summary>The image behind <paramref name="url"/>, fetched by the server; null (and the card rejected) when it cannot be.</summary>
-    public async Task<IncomingImage?> FetchAsync(string url, UploadItem item)
+    /// <summary>The signed-in user, whose fetches count against their own cap.</summary>
+    public string UserId { get; set; } = "";
+
+    /// <summary>
+    /// The image behind <paramref name="url"/>, fetched by the server for the card's provider; null (and the card
+    /// rejected) when it cannot be. <paramref name="busy"/> is called when only a cap on fetches at once stood in the way,
+    /// so the page can keep the address for another try.
+    /// </summary>
+    public async Task<IncomingImage?> FetchAsync(string url, UploadItem item, Action? busy = null)
     {
         IncomingImage image;
         try
         {
-            image = await tasks.FetchImageAsync(url);
+            image = await tasks.FetchImageAsync(UserId, item.Choice?.Provider.Id ?? "", url, new Progress<long>(received => item.Size = received));
         }
         catch (TaskRejectedException ex)
         {
             item.Reject(ex.Message);
+            if (UrlFetchGate.IsBusy(ex))
+                busy?.Invoke();
             return null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

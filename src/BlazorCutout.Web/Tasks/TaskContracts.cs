@@ -104,8 +104,12 @@ public interface ITaskService
     /// <summary>Validates (format, size, pixels, options, provider capability), stores the source and writes a Queued task. Throws <see cref="TaskRejectedException"/>.</summary>
     Task<TaskView> SubmitAsync(string userId, NewTaskRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>Fetches an image URL given by the user through the URL guard. Throws <see cref="TaskRejectedException"/> with the reason.</summary>
-    Task<IncomingImage> FetchImageAsync(string url, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Fetches an image URL given by the user through the URL guard, up to what the provider accepts, within the
+    /// per-user and overall caps on fetches at once. Throws <see cref="TaskRejectedException"/> with the reason.
+    /// </summary>
+    /// <param name="progress">Told the bytes received so far.</param>
+    Task<IncomingImage> FetchImageAsync(string userId, string providerId, string url, IProgress<long>? progress = null, CancellationToken cancellationToken = default);
 
     Task<TaskView?> GetAsync(string userId, Guid taskId, CancellationToken cancellationToken = default);
     Task<TaskPage> QueryAsync(string userId, TaskQuery query, CancellationToken cancellationToken = default);

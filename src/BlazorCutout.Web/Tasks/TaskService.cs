@@ -1,10 +1,10 @@
 using BlazorCutout.Engine;
 using BlazorCutout.Providers;
-using BlazorCutout.Providers.Security;
 using BlazorCutout.Web.Budgets;
 using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Data.Tasks;
 using BlazorCutout.Web.Tasks.Storage;
+using BlazorCutout.Web.Tasks.UrlFetch;
 using BlazorCutout.Web.Teams.Access;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,15 +24,12 @@ public sealed class TaskService(
     AssetUrlSigner signer,
     TaskNotifier notifier,
     TaskSignal signal,
-    SafeDownloader downloader,
+    UrlImageFetcher urlFetcher,
     TimeProvider time,
     SqliteWriteGate writeGate,
     BudgetService budgets,
     ILogger<TaskService> logger) : ITaskService
 {
-    /// <summary>Largest image fetched from a URL the user gave (the engine's own limit applies after).</summary>
-    public const long MaxUrlImageBytes = 50L * 1024 * 1024;
-
     private static readonly CutoutTaskState[] Active =
         [CutoutTaskState.Queued, CutoutTaskState.Submitting, CutoutTaskState.Processing, CutoutTaskState.Downloading];
 
@@ -104,22 +101,13 @@ public sealed class TaskService(
         }
     }
 
-    public async Task<IncomingImage> FetchImageAsync(string url, CancellationToken cancellationToken = default)
+    public Task<IncomingImage> FetchImageAsync(string userId, string providerId, string url, IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default)
     {
-        // On Linux "/photos/cat.jpg" (and "//host/cat.jpg") parse as absolute file: URIs; to the user they are part of an address.
-        if (!Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var uri) || uri.IsFile)
-            throw new TaskRejectedException("InvalidUrl", "That is only part of a web address: enter a full https address, such as https://example.com/photo.jpg.");
-        DownloadedContent content;
-        try
-        {
-            content = await downloader.DownloadAsync(uri, MaxUrlImageBytes, cancellationToken);
-        }
-        catch (ProviderException e)
-        {
-            throw new TaskRejectedException(e.Code.ToString(), e.Message);
-        }
-        var name = Path.GetFileName(uri.AbsolutePath);
-        return new IncomingImage(string.IsNullOrWhiteSpace(name) ? "image" : Uri.UnescapeDataString(name), content.ContentType, content.Bytes);
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        if (!registry.TryGet(providerId ?? "", out var provider))
+            throw new TaskRejectedException(nameof(ProviderErrorCode.UnknownProvider), $"There is no provider called '{providerId}'.");
+        return urlFetcher.FetchAsync(userId, provider.Descriptor, url, progress, cancellationToken);
     }
 
     public async Task<TaskView?> GetAsync(string userId, Guid taskId, CancellationToken cancellationToken = default)

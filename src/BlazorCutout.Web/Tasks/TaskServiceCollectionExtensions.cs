@@ -6,7 +6,9 @@ using BlazorCutout.Web.Budgets;
 using BlazorCutout.Web.Infrastructure;
 using BlazorCutout.Web.Tasks.Callbacks;
 using BlazorCutout.Web.Tasks.Storage;
+using BlazorCutout.Web.Tasks.UrlFetch;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace BlazorCutout.Web.Tasks;
 
@@ -20,6 +22,11 @@ public static class TaskServiceCollectionExtensions
     public static IServiceCollection AddTasks(this IServiceCollection services, IConfiguration configuration, DataDirectory dataDirectory)
     {
         services.AddOptions<TaskOptions>().Bind(configuration.GetSection(TaskOptions.Section));
+        services.AddOptions<UrlFetchOptions>()
+            .Bind(configuration.GetSection(UrlFetchOptions.Section))
+            .PostConfigure(o => o.Directory = string.IsNullOrWhiteSpace(o.Directory) ? Path.Combine(dataDirectory.Path, "fetch") : o.Directory)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UrlFetchOptions>, UrlFetchOptionsValidation>());
 
         if (!services.Any(d => d.ServiceType == typeof(ICutoutEngine)))
         {
@@ -48,6 +55,8 @@ public static class TaskServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<TaskNotifier>());
         if (!services.Any(d => d.ServiceType == typeof(BudgetService)))
             services.AddBudgets(); // TaskService checks them before queuing
+        services.TryAddSingleton<UrlFetchGate>();
+        services.TryAddSingleton<UrlImageFetcher>();
         services.TryAddSingleton<TaskService>();
         services.TryAddSingleton<ITaskService>(sp => sp.GetRequiredService<TaskService>());
 

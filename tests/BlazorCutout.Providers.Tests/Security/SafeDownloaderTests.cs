@@ -37,6 +37,13 @@ public sealed class SafeDownloaderTests : IAsyncLifetime
             app.MapGet("/missing", () => Results.NotFound());
             app.MapGet("/broken", () => Results.StatusCode(503));
             app.MapGet("/stall", async (HttpContext ctx) => await Task.Delay(Timeout.Infinite, ctx.RequestAborted));
+            app.MapGet("/stall-body", async (HttpContext ctx) =>
+            {
+                ctx.Response.ContentType = "image/png";
+                await ctx.Response.Body.WriteAsync(Png);
+                await ctx.Response.Body.FlushAsync();
+                await Task.Delay(Timeout.Infinite, ctx.RequestAborted);
+            });
             app.MapGet("/hop", () => Results.Redirect("/image.png"));
             app.MapGet("/loop", () => Results.Redirect("/loop"));
             app.MapGet("/to", (string target) => Results.Redirect(target));
@@ -47,6 +54,16 @@ public sealed class SafeDownloaderTests : IAsyncLifetime
     {
         await _server.DisposeAsync();
         await _other.DisposeAsync();
+        if (Directory.Exists(_files)) Directory.Delete(_files, recursive: true);
+    }
+
+    private readonly string _files = Path.Combine(Path.GetTempPath(), "blazorcutout-tests", "fetch-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>Records every report at once (<see cref="Progress{T}"/> would post them later).</summary>
+    private sealed class BytesRead : IProgress<long>
+    {
+        public long Max { get; private set; }
+        public void Report(long value) => Max = Math.Max(Max, value);
     }
 
     private SafeDownloader Downloader(Action<UrlGuardOptions>? configure = null, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
@@ -208,5 +225,76 @@ public sealed class SafeDownloaderTests : IAsyncLifetime
         var e = await Assert.ThrowsAsync<ProviderException>(() => d.DownloadAsync(_server.Url(path), 1000, CancellationToken.None));
         Assert.Equal(code, e.Code);
         Assert.Equal(transient, e.IsTransient);
+    }
+
+    [Fact]
+    public async Task Streams_to_a_temporary_file_that_goes_on_dispose()
+    {
+        using var d = Downloader();
+        string path;
+        await using (var file = await d.DownloadToFileAsync(_server.Url("/untyped"), 1000, _files, null, CancellationToken.None))
+        {
+            path = file.Path;
+            Assert.StartsWith(_files, path);
+            Assert.True(File.Exists(path));
+            Assert.Equal(Png.Length, file.Length);
+            Assert.Equal("image/png", file.ContentType); // sniffed from the file, the server said octet-stream
+            Assert.Equal(Png, await file.ReadAllBytesAsync(CancellationToken.None));
+        }
+        Assert.False(File.Exists(path));
+        Assert.Empty(Directory.GetFiles(_files));
+    }
+
+    [Fact]
+    public async Task Stops_writing_an_undeclared_body_one_byte_past_the_limit_and_leaves_no_file()
+    {
+        using var d = Downloader();
+        var read = new BytesRead();
+        var e = await Assert.ThrowsAsync<ProviderException>(() => d.DownloadToFileAsync(_server.Url("/big-chunked"), 4000, _files, read, CancellationToken.None));
+        Assert.Equal(ProviderErrorCode.DownloadTooLarge, e.Code);
+        Assert.Contains("limit", e.Message);
+        Assert.Equal(4001, read.Max); // the body is 10,000 bytes
+        Assert.Empty(Directory.GetFiles(_files));
+    }
+
+    [Fact]
+    public async Task A_declared_size_over_the_limit_is_refused_before_a_file_is_made()
+    {
+        using var d = Downloader();
+        var read = new BytesRead();
+        var e = await Assert.ThrowsAsync<ProviderException>(() => d.DownloadToFileAsync(_server.Url("/big"), 4000, _files, read, CancellationToken.None));
+        Assert.Equal(ProviderErrorCode.DownloadTooLarge, e.Code);
+        Assert.Equal(0, read.Max);
+        Assert.False(Directory.Exists(_files) && Directory.GetFiles(_files).Length > 0);
+    }
+
+    [Fact]
+    public async Task Cancelling_mid_body_deletes_the_file_being_written()
+    {
+        using var d = Downloader();
+        using var cts = new CancellationTokenSource();
+        var read = new BytesRead();
+        var download = d.DownloadToFileAsync(_server.Url("/stall-body"), 1000, _files, read, cts.Token);
+        await Eventually.TrueAsync(() => read.Max == Png.Length && Directory.Exists(_files) && Directory.GetFiles(_files).Length == 1, "the first bytes are in a file");
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => download);
+        Assert.Empty(Directory.GetFiles(_files));
+    }
+
+    [Fact]
+    public void Stale_temporary_files_are_swept_and_fresh_ones_kept()
+    {
+        Directory.CreateDirectory(_files);
+        var stale = Path.Combine(_files, "fetch-old" + DownloadedFile.Extension);
+        var fresh = Path.Combine(_files, "fetch-new" + DownloadedFile.Extension);
+        var other = Path.Combine(_files, "keep.png");
+        foreach (var f in new[] { stale, fresh, other }) File.WriteAllBytes(f, Png);
+        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddHours(-2));
+        File.SetLastWriteTimeUtc(other, DateTime.UtcNow.AddHours(-2));
+
+        Assert.Equal(1, DownloadedFile.DeleteStale(_files, TimeSpan.FromHours(1)));
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(fresh));
+        Assert.True(File.Exists(other));
     }
 }

@@ -139,7 +139,8 @@ public sealed class FakeTaskService : ITaskService, ITaskEvents
         return System.Threading.Tasks.Task.FromResult(view);
     }
 
-    public Task<IncomingImage> FetchImageAsync(string url, CancellationToken cancellationToken = default) =>
+    public Task<IncomingImage> FetchImageAsync(string userId, string providerId, string url, IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default) =>
         throw new TaskRejectedException("InvalidUrl", "Not in tests.");
 
     public Task<TaskView?> GetAsync(string userId, Guid taskId, CancellationToken cancellationToken = default) =>

@@ -60,7 +60,8 @@ public sealed class SubmissionValidationTests(SubmissionValidationTests.App app)
     [InlineData("example.com/cat.jpg")]
     public async Task A_partial_address_in_the_url_field_asks_for_a_full_https_address(string url)
     {
-        var refused = await Assert.ThrowsAsync<TaskRejectedException>(() => app.Host.Tasks.FetchImageAsync(url));
+        var userId = await app.Host.CreateUserAsync();
+        var refused = await Assert.ThrowsAsync<TaskRejectedException>(() => app.Host.Tasks.FetchImageAsync(userId, "local", url));
 
         Assert.Equal("InvalidUrl", refused.Code);
         Assert.Contains("enter a full https address", refused.Message);

@@ -25,7 +25,9 @@ public sealed class ScriptedProvider : ICutoutProvider
         PriceTable? prices = null,
         int concurrency = 8,
         int maxPixelsPerSide = 4096,
-        IReadOnlySet<OutputKind>? outputs = null)
+        IReadOnlySet<OutputKind>? outputs = null,
+        long maxBytes = 20L * 1024 * 1024,
+        long? maxBytesByUrl = null)
     {
         Descriptor = new ProviderDescriptor
         {
@@ -34,7 +36,7 @@ public sealed class ScriptedProvider : ICutoutProvider
             Operations = new HashSet<ProviderOperation> { ProviderOperation.RemoveBackground },
             Inputs = inputs,
             Options = outputs is null ? new SupportedOptions() : new SupportedOptions { Outputs = outputs },
-            Limits = new ProviderLimits { MaxPixelsPerSide = maxPixelsPerSide, AcceptedFormats = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "png", "jpeg", "webp" } },
+            Limits = new ProviderLimits { MaxBytes = maxBytes, MaxBytesByUrl = maxBytesByUrl, MaxPixelsPerSide = maxPixelsPerSide, AcceptedFormats = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "png", "jpeg", "webp" } },
             Rate = ProviderRate.Unlimited(concurrency),
             Polling = synchronous ? PollCadence.None
                 : new PollCadence(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(10), 1.5, TimeSpan.FromMilliseconds(40), deadline ?? TimeSpan.FromMinutes(10)),
