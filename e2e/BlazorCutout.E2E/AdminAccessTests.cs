@@ -22,7 +22,8 @@ public sealed class AdminAccessTests(BrowserFixture fixture) : IClassFixture<Bro
         await Expect(first.GetByTestId("users-grid")).ToContainTextAsync(firstEmail);
         await BrowserFixture.WaitUntilInteractiveAsync(first);
         await first.GetByTestId("create-invitation").ClickAsync();
-        var link = await first.GetByTestId("invitation-link").Locator("code").InnerTextAsync();
+        // Generous: under the full suite the circuit shares 2 cores with the engine-heavy journeys.
+        var link = await first.GetByTestId("invitation-link").Locator("code").InnerTextAsync(new() { Timeout = 60_000 });
         await BrowserFixture.ScreenshotAsync(first, "admin-invitation");
 
         var second = await fixture.NewRegisteredPageAsync(secondEmail, Password, new Uri(link).PathAndQuery);

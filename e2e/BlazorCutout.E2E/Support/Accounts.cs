@@ -23,9 +23,17 @@ public static partial class Accounts
     }
 
     /// <summary>The first-administrator link the app printed in its start-up log.</summary>
-    public static string SetupPath(AppProcess app) =>
-        SetupLink().Match(app.Output) is { Success: true } m ? m.Value
-            : throw new InvalidOperationException("No set-up link in the app's log:\n" + app.Output);
+    /// <remarks>The line can be read from the app's output a moment after "Now listening": wait for it (up to 30 s).</remarks>
+    public static string SetupPath(AppProcess app)
+    {
+        var giveUp = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (SetupLink().Match(app.Output) is { Success: true } m) return m.Value;
+            if (DateTime.UtcNow > giveUp) throw new InvalidOperationException("No set-up link in the app's log:\n" + app.Output);
+            Thread.Sleep(100);
+        }
+    }
 
     [GeneratedRegex("/Account/Register\\?setup=[A-Za-z0-9_-]+")]
     private static partial Regex SetupLink();
