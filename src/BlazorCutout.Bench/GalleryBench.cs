@@ -105,7 +105,7 @@ internal static class GalleryBench
             db.Assets.Add(Asset(task.SourceAssetId, owner, null, TaskAssetRole.Source, $"photo-{i}.jpg", at));
             db.Assets.Add(Asset(Guid.NewGuid(), owner, task.Id, TaskAssetRole.Result, $"photo-{i}-cutout.png", at));
             db.Tasks.Add(task);
-            db.TeamShares.Add(new TeamShare { TaskId = task.Id, TeamId = team.Id, OwnerId = owner, SharedById = owner, SharedUtc = at });
+            db.TeamShares.Add(new TeamShare { TaskId = task.Id, TeamId = team.Id, OwnerId = owner, SharedById = owner, SharedUtc = at, SourceName = $"photo-{i}.jpg" });
             db.TaskTags.Add(new TaskTag { TaskId = task.Id, Tag = i % 2 == 0 ? "red" : "blue" });
             if (i % 1000 == 999) { await db.SaveChangesAsync(); db.ChangeTracker.Clear(); }
         }

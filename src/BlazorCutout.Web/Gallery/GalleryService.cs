@@ -26,10 +26,10 @@ public sealed class GalleryService(IDbContextFactory<AppDbContext> dbFactory, Pr
             .Join(db.Tasks, s => s.TaskId, t => t.Id, (s, t) => new { Share = s, Task = t })
             .Join(db.Teams, x => x.Share.TeamId, team => team.Id, (x, team) => new { x.Share, x.Task, TeamName = team.Name })
             .Join(db.Users, x => x.Share.OwnerId, u => u.Id, (x, u) => new { x.Share, x.Task, x.TeamName, OwnerEmail = u.Email })
-            .Join(db.Assets, x => x.Task.SourceAssetId, a => a.Id, (x, a) => new
+            .Select(x => new
             {
                 x.Share.Id, x.Share.TaskId, x.Share.TeamId, x.TeamName, x.Share.OwnerId, x.OwnerEmail, x.Share.SharedUtc,
-                x.Task.CreatedUtc, x.Task.Operation, x.Task.ProviderId, SourceName = a.FileName,
+                x.Task.CreatedUtc, x.Task.Operation, x.Task.ProviderId, x.Share.SourceName,
             })
             .OrderByDescending(x => x.Id)
             .ToListAsync(ct);
@@ -100,12 +100,12 @@ public sealed class GalleryService(IDbContextFactory<AppDbContext> dbFactory, Pr
         if (!string.IsNullOrWhiteSpace(q.Search))
         {
             var term = q.Search.Trim().ToLowerInvariant();
-            // File name: contains, case-insensitive (SQLite's LIKE ignores ASCII case); tag: prefix.
+            // File name: contains, case-insensitive (SQLite's LIKE ignores ASCII case), on the share row's own copy of it;
+            // tag: prefix, as one uncorrelated set of task ids (tags are stored lower-case).
             var pattern = "%" + EscapeLike(term) + "%";
             var prefix = EscapeLike(term) + "%";
-            shares = shares.Where(s =>
-                db.Tasks.Any(t => t.Id == s.TaskId && db.Assets.Any(a => a.Id == t.SourceAssetId && EF.Functions.Like(a.FileName, pattern, "\\")))
-                || db.TaskTags.Any(t => t.TaskId == s.TaskId && EF.Functions.Like(t.Tag, prefix, "\\")));
+            var tagged = db.TaskTags.Where(t => EF.Functions.Like(t.Tag, prefix, "\\")).Select(t => t.TaskId);
+            shares = shares.Where(s => EF.Functions.Like(s.SourceName, pattern, "\\") || tagged.Contains(s.TaskId));
         }
         return shares;
     }

@@ -30,7 +30,11 @@ public sealed class TeamSharing(IDbContextFactory<AppDbContext> dbFactory, Sqlit
         var existing = await db.TeamShares.FirstOrDefaultAsync(s => s.TaskId == taskId, ct);
         if (existing?.TeamId == teamId) return;
         if (existing is not null) db.TeamShares.Remove(existing); // moving to another team: a new row, so it is newest there
-        db.TeamShares.Add(new TeamShare { TaskId = taskId, TeamId = teamId, OwnerId = task.OwnerId, SharedById = actorId, SharedUtc = now.UtcDateTime });
+        var sourceName = await db.Assets.Where(a => a.Id == task.SourceAssetId).Select(a => a.FileName).FirstOrDefaultAsync(ct) ?? "";
+        db.TeamShares.Add(new TeamShare
+        {
+            TaskId = taskId, TeamId = teamId, OwnerId = task.OwnerId, SharedById = actorId, SharedUtc = now.UtcDateTime, SourceName = sourceName,
+        });
         using (await writeGate.EnterAsync(ct))
             await db.SaveChangesAsync(ct);
         if (existing is not null) notifier.Publish(new GalleryChanged(taskId, existing.TeamId, GalleryChangeKind.Unshared, now));

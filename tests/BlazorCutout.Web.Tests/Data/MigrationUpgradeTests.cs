@@ -60,6 +60,33 @@ public sealed class MigrationUpgradeTests
         HttpAssert.RedirectsTo(login, "/studio");
     }
 
+    [Fact]
+    public async Task Shares_made_before_the_gallery_kept_file_names_are_found_by_their_source_file_name()
+    {
+        using var app = new AppFactory();
+        var databasePath = Path.Combine(app.DataDirectory, DataDirectory.DatabaseFileName);
+        await CreatePreviousVersionDatabaseAsync(databasePath);
+        // Then the version with teams: the task is shared to a team, with no file name on the share row.
+        var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite(DataServiceCollectionExtensions.ConnectionStringFor(databasePath)).Options;
+        await using (var old = new AppDbContext(options))
+        {
+            await old.GetService<IMigrator>().MigrateAsync("20261204184500_AddUnpricedCosts");
+            await old.Database.ExecuteSqlRawAsync("""
+                INSERT INTO Teams (Id, Name, NormalizedName, CreatedUtc) VALUES ('7D0C6F62-0000-4000-8000-0000000000AA', 'Old team', 'OLD TEAM', '2026-12-01 10:00:00');
+                INSERT INTO TeamMemberships (TeamId, UserId, Role, AddedUtc) VALUES ('7D0C6F62-0000-4000-8000-0000000000AA', {0}, 'Member', '2026-12-01 10:00:00');
+                INSERT INTO TeamShares (TaskId, TeamId, OwnerId, SharedById, SharedUtc) VALUES ({1}, '7D0C6F62-0000-4000-8000-0000000000AA', {0}, {0}, '2026-12-01 10:00:00');
+                """, UserId, TaskId.ToString().ToUpperInvariant());
+        }
+        SqliteConnection.ClearAllPools();
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var gallery = scope.ServiceProvider.GetRequiredService<BlazorCutout.Web.Gallery.GalleryService>();
+        var found = await gallery.PageAsync(UserId, new BlazorCutout.Web.Teams.GalleryQuery(Search: "IN.p"));
+        Assert.Equal(TaskId, Assert.Single(found.Items).TaskId);
+        Assert.Equal("in.png", found.Items[0].FileName);
+        Assert.Empty((await gallery.PageAsync(UserId, new BlazorCutout.Web.Teams.GalleryQuery(Search: "out.png"))).Items);
+    }
+
     private static async Task CreatePreviousVersionDatabaseAsync(string databasePath)
     {
         var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite(DataServiceCollectionExtensions.ConnectionStringFor(databasePath)).Options;

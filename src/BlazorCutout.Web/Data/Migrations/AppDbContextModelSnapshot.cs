@@ -541,6 +541,13 @@ namespace BlazorCutout.Web.Data.Migrations
                     b.Property<DateTime>("SharedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SourceName")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("");
+
                     b.Property<Guid>("TaskId")
                         .HasColumnType("TEXT");
 
