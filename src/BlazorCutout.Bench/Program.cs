@@ -7,10 +7,11 @@ using BlazorCutout.Bench;
 using BlazorCutout.Providers;
 using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Infrastructure;
+using BlazorCutout.Web.Tasks.Live;
 using BlazorCutout.Web.Tasks;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
@@ -59,7 +60,7 @@ builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
     ["BlazorCutout:Data:Directory"] = dataDirectory,
     ["BlazorCutout:Engine:AssetsDirectory"] = engineAssets,
     ["Logging:LogLevel:Default"] = "Warning",
-    ["Logging:LogLevel:BlazorCutout.Web.Tasks.TaskWorker"] = "Warning",
+    ["Logging:LogLevel:BlazorCutout.Web.Tasks.Worker.TaskWorker"] = "Warning",
 });
 builder.WebHost.UseUrls("http://127.0.0.1:0");
 builder.AddBlazorCutoutWeb();

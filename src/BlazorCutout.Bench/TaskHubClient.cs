@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Serialization;
+using BlazorCutout.Web.Tasks.Live;
 using BlazorCutout.Web.Tasks;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Http.Connections.Client;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 

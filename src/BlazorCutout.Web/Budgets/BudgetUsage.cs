@@ -1,7 +1,8 @@
 using BlazorCutout.Providers;
-using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Data.Budgets;
 using BlazorCutout.Web.Data.Tasks;
+using BlazorCutout.Web.Data;
+using BlazorCutout.Web.Tasks.Worker;
 using BlazorCutout.Web.Tasks;
 using Microsoft.EntityFrameworkCore;
 

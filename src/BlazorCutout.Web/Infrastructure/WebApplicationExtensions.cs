@@ -4,6 +4,7 @@ using BlazorCutout.Web.Teams;
 using BlazorCutout.Web.Account;
 using BlazorCutout.Web.Admin.Usage;
 using BlazorCutout.Web.Tasks;
+using BlazorCutout.Web.Tasks.Live;
 
 namespace BlazorCutout.Web.Infrastructure;
 

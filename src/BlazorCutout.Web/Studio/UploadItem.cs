@@ -1,4 +1,5 @@
 using BlazorCutout.Web.Shared;
+using BlazorCutout.Web.Tasks.Worker;
 using BlazorCutout.Web.Tasks;
 
 namespace BlazorCutout.Web.Studio;

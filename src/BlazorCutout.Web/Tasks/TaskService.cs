@@ -1,10 +1,12 @@
 using BlazorCutout.Engine;
 using BlazorCutout.Providers;
 using BlazorCutout.Web.Budgets;
-using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Data.Tasks;
+using BlazorCutout.Web.Data;
+using BlazorCutout.Web.Tasks.Live;
 using BlazorCutout.Web.Tasks.Storage;
 using BlazorCutout.Web.Tasks.UrlFetch;
+using BlazorCutout.Web.Tasks.Worker;
 using BlazorCutout.Web.Teams.Access;
 using Microsoft.EntityFrameworkCore;
 

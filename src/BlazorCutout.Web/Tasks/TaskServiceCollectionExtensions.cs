@@ -1,12 +1,14 @@
-using Microsoft.AspNetCore.Http.Connections;
 using System.Text.Json.Serialization;
 using BlazorCutout.Engine;
 using BlazorCutout.Providers;
 using BlazorCutout.Web.Budgets;
 using BlazorCutout.Web.Infrastructure;
 using BlazorCutout.Web.Tasks.Callbacks;
+using BlazorCutout.Web.Tasks.Live;
 using BlazorCutout.Web.Tasks.Storage;
 using BlazorCutout.Web.Tasks.UrlFetch;
+using BlazorCutout.Web.Tasks.Worker;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 

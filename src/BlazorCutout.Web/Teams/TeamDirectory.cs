@@ -1,5 +1,6 @@
-using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Data.Teams;
+using BlazorCutout.Web.Data;
+using BlazorCutout.Web.Tasks.Live;
 using BlazorCutout.Web.Tasks;
 using BlazorCutout.Web.Teams.Access;
 using Microsoft.EntityFrameworkCore;

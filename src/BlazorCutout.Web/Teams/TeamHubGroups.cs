@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using BlazorCutout.Web.Tasks.Live;
 using BlazorCutout.Web.Tasks;
 using Microsoft.AspNetCore.SignalR;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using BlazorCutout.Bench;
 using BlazorCutout.Providers;
+using BlazorCutout.Web.Tasks.Live;
 using BlazorCutout.Web.Tasks;
 using BlazorCutout.Web.Tests.Tasks.Support;
 

@@ -1,7 +1,8 @@
 using BlazorCutout.Engine;
-using BlazorCutout.Providers;
 using BlazorCutout.Providers.Local;
+using BlazorCutout.Providers;
 using BlazorCutout.Web.Studio;
+using BlazorCutout.Web.Tasks.Worker;
 using BlazorCutout.Web.Tasks;
 
 namespace BlazorCutout.Web.Tests.Studio;

@@ -1,9 +1,10 @@
-using System.Net;
 using System.Net.WebSockets;
+using System.Net;
 using BlazorCutout.Bench;
 using BlazorCutout.Providers;
-using BlazorCutout.Web.Tasks;
+using BlazorCutout.Web.Tasks.Live;
 using BlazorCutout.Web.Tasks.Storage;
+using BlazorCutout.Web.Tasks;
 using BlazorCutout.Web.Tests.Support;
 using BlazorCutout.Web.Tests.Tasks.Support;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,6 @@
 using BlazorCutout.Providers;
 using BlazorCutout.Web.Data.Tasks;
+using BlazorCutout.Web.Tasks.Worker;
 using BlazorCutout.Web.Tasks;
 using BlazorCutout.Web.Tests.Tasks.Support;
 using Microsoft.EntityFrameworkCore;

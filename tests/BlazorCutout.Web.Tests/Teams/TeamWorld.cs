@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using BlazorCutout.Bench;
 using BlazorCutout.Providers;
 using BlazorCutout.Web.Data.Teams;
+using BlazorCutout.Web.Tasks.Live;
 using BlazorCutout.Web.Tasks;
 using BlazorCutout.Web.Teams;
 using BlazorCutout.Web.Tests.Support;

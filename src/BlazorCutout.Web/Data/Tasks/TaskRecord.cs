@@ -1,7 +1,7 @@
 using BlazorCutout.Providers;
 using BlazorCutout.Web.Tasks;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 
 namespace BlazorCutout.Web.Data.Tasks;
 

@@ -1,5 +1,6 @@
-using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Data.Tasks;
+using BlazorCutout.Web.Data;
+using BlazorCutout.Web.Tasks.Worker;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 

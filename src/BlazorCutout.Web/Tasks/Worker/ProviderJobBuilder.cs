@@ -4,7 +4,7 @@ using BlazorCutout.Web.Tasks.Callbacks;
 using BlazorCutout.Web.Tasks.Storage;
 using Microsoft.EntityFrameworkCore;
 
-namespace BlazorCutout.Web.Tasks;
+namespace BlazorCutout.Web.Tasks.Worker;
 
 /// <summary>Turns a stored task into the job its provider is sent: its images (bytes, a signed URL or both) and callback URL.</summary>
 internal sealed class ProviderJobBuilder(IAssetStore store, AssetUrlSigner signer, CallbackUrls callbacks, UrlGuard guard, ILogger logger)

@@ -4,7 +4,7 @@ using BlazorCutout.Web.Data.Tasks;
 using BlazorCutout.Web.Tasks.Storage;
 using Microsoft.EntityFrameworkCore;
 
-namespace BlazorCutout.Web.Tasks;
+namespace BlazorCutout.Web.Tasks.Worker;
 
 /// <summary>Fetches a finished job's results from the provider and stores them as the task's assets (not yet saved to the database).</summary>
 internal sealed class TaskResultDownloader(IAssetStore store, ICutoutEngine engine, TimeProvider time)

@@ -2,7 +2,7 @@ using BlazorCutout.Providers;
 using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Data.Tasks;
 
-namespace BlazorCutout.Web.Tasks;
+namespace BlazorCutout.Web.Tasks.Worker;
 
 /// <summary>What a task cost: reported by the service, estimated from the price table, or unknown (no price set).</summary>
 /// <param name="Unpriced">

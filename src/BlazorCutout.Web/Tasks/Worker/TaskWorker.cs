@@ -1,15 +1,16 @@
 using BlazorCutout.Engine;
-using BlazorCutout.Providers;
 using BlazorCutout.Providers.Security;
-using BlazorCutout.Web.Tasks.Callbacks;
-using BlazorCutout.Web.Data;
+using BlazorCutout.Providers;
 using BlazorCutout.Web.Data.Tasks;
+using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Infrastructure;
+using BlazorCutout.Web.Tasks.Callbacks;
+using BlazorCutout.Web.Tasks.Live;
 using BlazorCutout.Web.Tasks.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace BlazorCutout.Web.Tasks;
+namespace BlazorCutout.Web.Tasks.Worker;
 
 /// <summary>
 /// The only writer of a task's state after it is queued. One loop claims due tasks per provider (as many as the

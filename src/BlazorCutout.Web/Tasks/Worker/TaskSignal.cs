@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace BlazorCutout.Web.Tasks;
+namespace BlazorCutout.Web.Tasks.Worker;
 
 /// <summary>
 /// In-process nudges to the worker: "a task was queued" (so it claims at once instead of at its next idle poll) and

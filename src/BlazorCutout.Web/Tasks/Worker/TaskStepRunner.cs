@@ -1,12 +1,13 @@
 using System.Net.Http;
 using BlazorCutout.Providers;
-using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Data.Tasks;
+using BlazorCutout.Web.Data;
+using BlazorCutout.Web.Tasks.Live;
 using BlazorCutout.Web.Tasks.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
-namespace BlazorCutout.Web.Tasks;
+namespace BlazorCutout.Web.Tasks.Worker;
 
 /// <summary>
 /// Runs one step of one claimed task (submit, one poll, or download and store the results; cancel or fail when it must)

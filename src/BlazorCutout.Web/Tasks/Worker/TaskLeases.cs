@@ -2,7 +2,7 @@ using System.Data.Common;
 using BlazorCutout.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace BlazorCutout.Web.Tasks;
+namespace BlazorCutout.Web.Tasks.Worker;
 
 /// <summary>
 /// The leases one worker holds on tasks: claiming due tasks, renewing and handing them back. A lease is the right to

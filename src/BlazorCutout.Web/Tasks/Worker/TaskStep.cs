@@ -2,7 +2,7 @@ using BlazorCutout.Providers;
 using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Data.Tasks;
 
-namespace BlazorCutout.Web.Tasks;
+namespace BlazorCutout.Web.Tasks.Worker;
 
 /// <summary>
 /// One step of one claimed task: the task row tracked in the step's own context (saved with the lease as concurrency

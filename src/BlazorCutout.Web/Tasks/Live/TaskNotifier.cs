@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 
-namespace BlazorCutout.Web.Tasks;
+namespace BlazorCutout.Web.Tasks.Live;
 
 /// <summary>
 /// The one source of task events: in-process subscribers per user (the Blazor pages, whose updates reach the browser

@@ -2,7 +2,7 @@ using BlazorCutout.Engine;
 using BlazorCutout.Providers;
 using BlazorCutout.Web.Data.Tasks;
 
-namespace BlazorCutout.Web.Tasks;
+namespace BlazorCutout.Web.Tasks.Worker;
 
 /// <summary>
 /// What a succeeded task falls short of, in words shown with it: the provider's own note (a partial batch) and what

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
-namespace BlazorCutout.Web.Tasks;
+namespace BlazorCutout.Web.Tasks.Live;
 
 /// <summary>
 /// <c>/hubs/tasks</c>: pushes <c>TaskChanged(TaskChanged)</c> to the signed-in user's connections. The group comes from

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace BlazorCutout.Web.Tasks;
+namespace BlazorCutout.Web.Tasks.Worker;
 
 /// <summary>
 /// A submission whose fate is unknown: the service failed while taking it (an HTTP 5xx, a timeout, a dropped

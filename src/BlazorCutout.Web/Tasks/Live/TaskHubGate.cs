@@ -1,7 +1,7 @@
 using BlazorCutout.Providers;
 using Microsoft.AspNetCore.Diagnostics;
 
-namespace BlazorCutout.Web.Tasks;
+namespace BlazorCutout.Web.Tasks.Live;
 
 /// <summary>
 /// What may reach <c>/hubs/tasks</c> besides the cookie check:

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using BlazorCutout.Web.Infrastructure;
 
-namespace BlazorCutout.Web.Tasks;
+namespace BlazorCutout.Web.Tasks.Worker;
 
 /// <summary>
 /// The lease owner id this instance's worker writes into the task rows it holds. It is kept in the data directory
