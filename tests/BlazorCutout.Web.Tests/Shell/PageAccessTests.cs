@@ -52,6 +52,20 @@ public sealed class PageAccessTests(AppFactory app) : IClassFixture<AppFactory>
         Assert.Contains("href=\"studio\"", html);
     }
 
+    [Theory]
+    [InlineData(404, HttpStatusCode.NotFound, "Page not found")]
+    [InlineData(403, HttpStatusCode.Forbidden, "Access denied")]
+    public async Task A_status_page_opened_directly_answers_with_the_code_it_describes(int code, HttpStatusCode expected, string title)
+    {
+        using var browser = app.CreateBrowser();
+
+        using var response = await browser.GetAsync($"/status/{code}");
+
+        Assert.Equal(expected, response.StatusCode); // a 404 was a 500, then an empty page
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains(title, body);
+    }
+
     [Fact]
     public async Task Every_page_of_the_signed_in_shell_renders_with_its_heading_and_navigation()
     {
