@@ -41,6 +41,7 @@ internal static class BenchCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args is ["pieces", .. var rest]) return PiecesBench.Run(rest);
         var dataDir = Environment.GetEnvironmentVariable("BlazorCutout__Data__Directory") is { Length: > 0 } d ? d : "data";
         string images = Path.Combine(dataDir, "bench-images");
         int runs = 5, warmup = 1;

@@ -62,6 +62,8 @@ namespace BlazorCutout.Cli
               [--no-peer] [--masks-out DIR] [--masks-against DIR]
                                                     write our masks (DIR/<image>.gray), or compare them with
                                                     masks another build of the engine wrote (mean difference)
+            cutout-cli bench pieces [--image FILE] [--rounds N]
+                                                    our PNG encoder and mask blur against libvips' own
 
             """;
     }
