@@ -243,8 +243,12 @@ public sealed partial class StudioPage
     {
         var before = imageUrl;
         imageUrl = e.Value?.ToString();
-        if (string.IsNullOrWhiteSpace(before) && LooksLikeLink(imageUrl))
-            await AddFromUrlAsync();
+        if (!string.IsNullOrWhiteSpace(before) || !LooksLikeLink(imageUrl))
+            return;
+        // Rendered with the link first, so that emptying the field afterwards is a change the browser receives.
+        StateHasChanged();
+        await Task.Yield();
+        await AddFromUrlAsync();
     }
 
     /// <summary>A whole http(s) address arriving at once: what a paste gives (typing gives "h", "ht", …).</summary>
