@@ -39,7 +39,32 @@ public sealed record CutoutOptions
     public string? TextPrompt { get; init; }
 }
 
-public sealed record CutoutRequest(ReadOnlyMemory<byte> Image, CutoutOptions Options);
+public sealed record CutoutRequest(ReadOnlyMemory<byte> Image, CutoutOptions Options)
+{
+    /// <summary>
+    /// Told when each stage of the run starts, on the engine's own thread (keep it quick; it must not block). Optional:
+    /// the Studio's bar moves with it; nothing else depends on it.
+    /// </summary>
+    public IProgress<CutoutProgress>? Progress { get; init; }
+}
+
+/// <summary>The stages of one run, in the order they happen.</summary>
+public enum CutoutStage { Decode, Inference, Refinement, Encode }
+
+/// <summary>
+/// A stage that has just started, with roughly how much of a typical run lies behind it (0..100): inference takes
+/// most of a run, so it spans the widest share. A guide for a progress bar, never a promise.
+/// </summary>
+public readonly record struct CutoutProgress(CutoutStage Stage, int Percent)
+{
+    public static CutoutProgress Of(CutoutStage stage) => new(stage, stage switch
+    {
+        CutoutStage.Decode => 5,
+        CutoutStage.Inference => 20,
+        CutoutStage.Refinement => 70,
+        _ => 85,
+    });
+}
 
 public readonly record struct PixelRect(int X, int Y, int Width, int Height);
 

@@ -90,7 +90,7 @@ public sealed class CutoutEngine : ICutoutEngine, IImageThumbnailer, IDisposable
                 // The work is CPU-bound native code; run it off the caller's context.
                 return await Task.Run(() =>
                 {
-                    try { return Process(request.Image, options, plan, probe, total, cancellationToken); }
+                    try { return Process(request.Image, options, plan, probe, total, request.Progress, cancellationToken); }
                     finally
                     {
                         // Large managed buffers (the decoded image, matte, output) go now, so garbage does not pile up
@@ -180,8 +180,10 @@ public sealed class CutoutEngine : ICutoutEngine, IImageThumbnailer, IDisposable
         }
     }
 
-    private CutoutResult Process(ReadOnlyMemory<byte> encoded, CutoutOptions o, Plan plan, ImageProbe probe, Stopwatch total, CancellationToken ct)
+    private CutoutResult Process(ReadOnlyMemory<byte> encoded, CutoutOptions o, Plan plan, ImageProbe probe, Stopwatch total,
+        IProgress<CutoutProgress>? progress, CancellationToken ct)
     {
+        progress?.Report(CutoutProgress.Of(CutoutStage.Decode));
         var segmenter = GetSegmenter();
         var trace = new StepTrace();
         var sw = Stopwatch.StartNew();
@@ -227,6 +229,7 @@ public sealed class CutoutEngine : ICutoutEngine, IImageThumbnailer, IDisposable
 
             // 3. Inference (or the matte of the same bytes from a recent request: point clicks re-submit the same image).
             sw.Restart();
+            progress?.Report(CutoutProgress.Of(CutoutStage.Inference));
             var key = _cfg.MatteCacheEntries > 0 ? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(encoded.Span)) : null;
             var matte = key is not null && _matteCache.TryGet(key) is { } cached ? (float[])cached.Clone() : null;
             if (matte is null)
@@ -236,6 +239,7 @@ public sealed class CutoutEngine : ICutoutEngine, IImageThumbnailer, IDisposable
             }
             var inference = sw.Elapsed;
             trace.Mark("inference");
+            progress?.Report(CutoutProgress.Of(CutoutStage.Refinement));
             sw.Restart();
             if (src is null)
             {
@@ -295,6 +299,7 @@ public sealed class CutoutEngine : ICutoutEngine, IImageThumbnailer, IDisposable
                 ct.ThrowIfCancellationRequested();
                 post = sw.Elapsed;
                 sw.Restart();
+                progress?.Report(CutoutProgress.Of(CutoutStage.Encode));
                 // PNG: composed row by row inside the parallel encoder (no RGBA copy of the image); others: composed first.
                 image = o.Format == OutputFormat.Png
                     ? ImageIO.EncodePng(composer.Width, composer.Height, composer.Bands, composer.Row, _cfg)
@@ -306,6 +311,7 @@ public sealed class CutoutEngine : ICutoutEngine, IImageThumbnailer, IDisposable
 
             if (o.Output != OutputKind.Image)
             {
+                if (image is null) progress?.Report(CutoutProgress.Of(CutoutStage.Encode));
                 sw.Restart();
                 var m = rect.Width == W && rect.Height == H ? alpha : new byte[rect.Width * rect.Height];
                 if (!ReferenceEquals(m, alpha))

@@ -1,40 +1,126 @@
 // Before/after slider: moves the divider with the range input (keyboard, screen readers) or by dragging
-// anywhere on the picture. Only a CSS variable changes: no round trip to the server while dragging.
+// anywhere on the picture. Only CSS variables change: no round trip to the server while dragging.
+// Also, all in the browser: the backdrop behind the cut-out (swatches, a picture of the user's, the original
+// blurred) and zoom (buttons, Ctrl + wheel) with panning by drag while zoomed in.
+
+const MIN_ZOOM = 1, MAX_ZOOM = 8, STEP = 1.5;
 
 export function attach(root) {
     const range = root.querySelector('input[type=range]');
     const stage = root.querySelector('.ba-stage');
     if (!range || !stage) return { dispose() { } };
+    const content = stage.querySelector('.ba-zoom');
+    const backdrop = stage.querySelector('.ba-backdrop');
+    const level = root.querySelector('.ba-zoom-level');
+    const picture = root.querySelector('.ba-swatch-picture input[type=file]');
 
+    let pos = 50, zoom = 1, tx = 0, ty = 0, pictureUrl = null;
+
+    // The divider is drawn in the stage's space; the original is clipped in the zoomed content's space, so the two
+    // meet wherever the picture has been moved.
+    const render = () => {
+        const w = stage.clientWidth || 1;
+        root.style.setProperty('--ba-pos', pos + '%');
+        root.style.setProperty('--ba-clip', ((pos - (tx / w) * 100) / zoom) + '%');
+        if (content) content.style.transform = `translate(${tx}px, ${ty}px) scale(${zoom})`;
+        if (level) level.textContent = Math.round(zoom * 100) + '%';
+        stage.classList.toggle('is-zoomed', zoom > 1);
+        root.dataset.zoom = String(zoom);
+    };
     const set = value => {
-        const v = Math.min(100, Math.max(0, Number(value)));
-        root.style.setProperty('--ba-pos', v + '%');
-        range.value = String(v);
+        pos = Math.min(100, Math.max(0, Number(value)));
+        range.value = String(pos);
+        render();
+    };
+    // Keeps the content covering the stage: no empty band can be dragged into view.
+    const clampPan = () => {
+        const w = stage.clientWidth, h = stage.clientHeight;
+        tx = Math.min(0, Math.max(w - w * zoom, tx));
+        ty = Math.min(0, Math.max(h - h * zoom, ty));
+    };
+    const zoomTo = (next, cx, cy) => {
+        next = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, next));
+        const w = stage.clientWidth, h = stage.clientHeight;
+        cx ??= w / 2; cy ??= h / 2;
+        // The point under (cx, cy) stays put.
+        tx = cx - ((cx - tx) / zoom) * next;
+        ty = cy - ((cy - ty) / zoom) * next;
+        zoom = next;
+        clampPan();
+        render();
     };
     const fromPointer = e => {
         const rect = stage.getBoundingClientRect();
         if (rect.width > 0) set(((e.clientX - rect.left) / rect.width) * 100);
     };
 
-    let dragging = false;
+    // Zoomed in, a drag pans (the range input still moves the divider); at 100% it moves the divider.
+    let drag = null;
     const onInput = () => set(range.value);
     const onDown = e => {
         if (e.button !== 0) return;
-        dragging = true;
+        drag = zoom > 1 ? { x: e.clientX - tx, y: e.clientY - ty } : 'divider';
         stage.setPointerCapture(e.pointerId);
-        fromPointer(e);
+        if (drag === 'divider') fromPointer(e);
     };
-    const onMove = e => { if (dragging) fromPointer(e); };
+    const onMove = e => {
+        if (!drag) return;
+        if (drag === 'divider') { fromPointer(e); return; }
+        tx = e.clientX - drag.x;
+        ty = e.clientY - drag.y;
+        clampPan();
+        render();
+    };
     const onUp = e => {
-        dragging = false;
+        drag = null;
         if (stage.hasPointerCapture(e.pointerId)) stage.releasePointerCapture(e.pointerId);
     };
+    const onWheel = e => {
+        if (!e.ctrlKey && !e.metaKey) return; // a plain wheel scrolls the page
+        e.preventDefault();
+        const rect = stage.getBoundingClientRect();
+        zoomTo(e.deltaY < 0 ? zoom * 1.25 : zoom / 1.25, e.clientX - rect.left, e.clientY - rect.top);
+    };
+    const onClick = e => {
+        const swatch = e.target.closest('button[data-backdrop]');
+        if (swatch && root.contains(swatch)) { choose(swatch.dataset.backdrop, swatch.dataset.colour); return; }
+        const tool = e.target.closest('button[data-zoom]');
+        if (!tool || !root.contains(tool)) return;
+        if (tool.dataset.zoom === 'in') zoomTo(zoom * STEP);
+        else if (tool.dataset.zoom === 'out') zoomTo(zoom / STEP);
+        else { zoom = 1; tx = 0; ty = 0; render(); }
+    };
+
+    const choose = (kind, colour, url) => {
+        root.dataset.backdrop = kind;
+        if (backdrop) {
+            backdrop.style.backgroundColor = kind === 'colour' || colour ? (colour || '') : '';
+            backdrop.style.backgroundImage = url ? `url("${url}")` : '';
+        }
+        root.querySelectorAll('[data-backdrop]').forEach(b => {
+            if (b.tagName === 'BUTTON') b.setAttribute('aria-pressed', String(b.dataset.backdrop === kind));
+        });
+        root.querySelector('.ba-swatch-picture')?.classList.toggle('is-pressed', kind === 'picture');
+    };
+    const onPicture = () => {
+        const file = picture.files && picture.files[0];
+        if (!file || !file.type.startsWith('image/')) return;
+        if (pictureUrl) URL.revokeObjectURL(pictureUrl);
+        pictureUrl = URL.createObjectURL(file);
+        choose('picture', null, pictureUrl);
+    };
+    const onResize = () => { clampPan(); render(); };
 
     range.addEventListener('input', onInput);
     stage.addEventListener('pointerdown', onDown);
     stage.addEventListener('pointermove', onMove);
     stage.addEventListener('pointerup', onUp);
     stage.addEventListener('pointercancel', onUp);
+    stage.addEventListener('wheel', onWheel, { passive: false });
+    root.addEventListener('click', onClick);
+    picture?.addEventListener('change', onPicture);
+    window.addEventListener('resize', onResize);
+    choose('transparent');
     set(range.value);
     root.dataset.ready = 'true';
 
@@ -46,6 +132,11 @@ export function attach(root) {
             stage.removeEventListener('pointermove', onMove);
             stage.removeEventListener('pointerup', onUp);
             stage.removeEventListener('pointercancel', onUp);
+            stage.removeEventListener('wheel', onWheel);
+            root.removeEventListener('click', onClick);
+            picture?.removeEventListener('change', onPicture);
+            window.removeEventListener('resize', onResize);
+            if (pictureUrl) URL.revokeObjectURL(pictureUrl);
         },
     };
 }

@@ -240,3 +240,38 @@ export function keepIds(key, ids) {
     const keep = new Set(ids || []);
     writeIds(key, readIds(key).filter(id => keep.has(id)));
 }
+
+/**
+ * Keys of the big result view: ← → step through the results, D downloads the one shown, Esc goes back to the grid.
+ * Not while typing in a field or moving the divider (the range input has its own arrows), and only while the view
+ * is open, so the keys mean nothing elsewhere on the page.
+ */
+export function attachResultKeys(root, keys) {
+    const typing = t => t instanceof Element && (t.closest('input, textarea, select, [contenteditable=true], [role=listbox], .mud-popover-open') !== null);
+    const onKey = e => {
+        if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+        const stage = root.querySelector('[data-testid=result-stage]');
+        if (!stage) return;
+        if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+            e.preventDefault();
+            keys.invokeMethodAsync('Key', e.key === 'ArrowRight' ? 'next' : 'previous');
+        } else if (e.key === 'Escape') {
+            e.preventDefault();
+            keys.invokeMethodAsync('Key', 'close');
+        } else if (e.key === 'd' || e.key === 'D') {
+            const download = stage.querySelector('[data-testid=download-result]');
+            if (download) { e.preventDefault(); download.click(); }
+        }
+    };
+    document.addEventListener('keydown', onKey);
+    root.dataset.keysReady = 'true';
+    return { dispose() { document.removeEventListener('keydown', onKey); } };
+}
+
+/** Brings the big result view to the top of the window (it may have opened far above a card clicked low in the grid). */
+export function reveal(element, focus) {
+    if (!element) return;
+    element.scrollIntoView({ block: 'start', behavior: 'instant' });
+    // Focus only when the user opened it: a result that opens by itself must not pull the cursor out of a field.
+    if (focus) element.focus({ preventScroll: true });
+}

@@ -59,8 +59,9 @@ public sealed class ChoiceAtDropTests(ProvidersFixture fixture) : IClassFixture<
     {
         var page = await fixture.NewPageAsync();
         await RegisterMemberAsync(page);
-        await SelectProviderAsync(page, "tengr");
+        // The operation first: the picker then offers the providers able to do it.
         await page.GetByTestId("mode-bar").GetByText("Segment by text").ClickAsync();
+        await SelectProviderAsync(page, "tengr");
         var prompt = page.GetByTestId("text-prompt");
         await prompt.ClickAsync();
         var words = $"the cat {Guid.NewGuid():N}"[..16];

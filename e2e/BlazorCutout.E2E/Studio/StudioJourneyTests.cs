@@ -77,7 +77,8 @@ public sealed class StudioJourneyTests(BrowserFixture fixture) : IClassFixture<B
             await BrowserFixture.WaitLoadedAsync(thumb);
         }
 
-        // The before/after view of the first finished one, over the checkerboard.
+        // The before/after view of the first finished one, over the checkerboard (several photos stay a grid: "View" opens one).
+        await cards.First.GetByTestId("card-view").ClickAsync();
         var view = page.GetByTestId("result-view");
         await Expect(view).ToBeVisibleAsync();
         await BrowserFixture.WaitLoadedAsync(view.GetByTestId("viewer-after"));

@@ -14,7 +14,14 @@ public sealed record ProviderJob(
     ProviderOperation Operation,
     JobOptions Options,
     JobImage Source,
-    Uri? CallbackUrl = null);
+    Uri? CallbackUrl = null)
+{
+    /// <summary>
+    /// For providers that do their work inside <see cref="ICutoutProvider.SubmitAsync"/> (the local engine): told the
+    /// share done so far, 0..99, while that call runs. Remote providers report progress through their polls instead.
+    /// </summary>
+    public IProgress<int>? Progress { get; init; }
+}
 
 /// <summary>
 /// An image travelling to a provider, in whichever forms we have it. Remote clients choose the form their API takes

@@ -62,7 +62,10 @@ public sealed class LocalEngineProvider : ICutoutProvider
 
     public async Task<ProviderSubmission> SubmitAsync(ProviderJob job, CancellationToken cancellationToken)
     {
-        var request = new CutoutRequest(SourceBytes(job.Source), MapOptions(job));
+        var request = new CutoutRequest(SourceBytes(job.Source), MapOptions(job))
+        {
+            Progress = job.Progress is { } progress ? new Progress(progress) : null,
+        };
         CutoutResult result;
         try
         {
@@ -83,6 +86,12 @@ public sealed class LocalEngineProvider : ICutoutProvider
 
     public Task<DownloadedContent> FetchAsync(ResultReference result, CancellationToken cancellationToken) =>
         ResultFetcher.FetchAsync(result, downloader: null, Descriptor.Limits.MaxBytes, cancellationToken);
+
+    /// <summary>The engine's stages as the job's plain percentage (the stage names are the engine's business).</summary>
+    private sealed class Progress(IProgress<int> job) : IProgress<CutoutProgress>
+    {
+        public void Report(CutoutProgress value) => job.Report(value.Percent);
+    }
 
     private static ReadOnlyMemory<byte> SourceBytes(JobImage source) => source.HasBytes
         ? source.Bytes!.Value

@@ -38,11 +38,34 @@ public static class TaskText
         _ => state.ToString(),
     };
 
-    /// <summary>The bar's value: the provider's percentage while processing, otherwise a step that shows where the task is.</summary>
+    /// <summary>
+    /// A task's state in the words of the provider doing it: the built-in engine is "Cutting out… 40%" from the start
+    /// (it runs inside the submission, nothing is sent anywhere); a service is "Sent to PicWish, waiting… 12 s" until it
+    /// reports a percentage of its own.
+    /// </summary>
+    /// <param name="waited">Since the task was sent; shown while a service gives no percentage.</param>
+    public static string State(CutoutTaskState state, int? progress, ProviderDescriptor provider, TimeSpan? waited) => state switch
+    {
+        CutoutTaskState.Submitting or CutoutTaskState.Processing when provider.IsSynchronous => progress is { } p ? $"Cutting out… {p}%" : "Cutting out…",
+        CutoutTaskState.Submitting => $"Sending to {provider.DisplayName}…",
+        CutoutTaskState.Processing when progress is { } p => $"{provider.DisplayName} is working on it · {p}%",
+        CutoutTaskState.Processing => $"Sent to {provider.DisplayName}, waiting…{(waited is { } w ? " " + Seconds(w) : "")}",
+        CutoutTaskState.Downloading when !provider.IsSynchronous => $"Fetching the result from {provider.DisplayName}…",
+        _ => State(state, progress),
+    };
+
+    private static string Seconds(TimeSpan span) => span.TotalSeconds < 60
+        ? $"{Math.Max(0, (int)span.TotalSeconds)} s"
+        : $"{(int)span.TotalMinutes} min {span.Seconds} s";
+
+    /// <summary>
+    /// The bar's value: the provider's percentage while it works (the engine reports one while it is being "submitted",
+    /// since it runs inside that call), otherwise a step that shows where the task is.
+    /// </summary>
     public static double ProgressValue(CutoutTaskState state, int? progress) => state switch
     {
         CutoutTaskState.Queued => 5,
-        CutoutTaskState.Submitting => 15,
+        CutoutTaskState.Submitting => progress is { } p ? Math.Clamp(15 + p * 0.75, 15, 90) : 15,
         CutoutTaskState.Processing => Math.Clamp(20 + (progress ?? 0) * 0.7, 20, 90),
         CutoutTaskState.Downloading => 92,
         _ => 100,
@@ -90,8 +113,14 @@ public static class TaskText
     }
 
     /// <summary>"1 credit per image"; with several results per image (generated backgrounds) "3 credits per photo sent (3 results)".</summary>
+    /// <remarks>
+    /// The one place a price is worded (the Studio's picker and batch hint, the admin's provider list). An operation the
+    /// provider cannot do has no price: "Free" there would contradict the price of what it can do.
+    /// </remarks>
     public static string Price(ProviderDescriptor descriptor, ProviderOperation operation, int batchSize = 1)
     {
+        if (!descriptor.Supports(operation) && !descriptor.IsFree)
+            return NotOffered;
         var estimate = descriptor.Prices.Estimate(operation, batchSize);
         if (estimate.Amount == 0)
             return descriptor.ReportsCost ? $"{Capitalised(estimate.Unit)} as {descriptor.DisplayName} reports them"
@@ -101,6 +130,13 @@ public static class TaskText
             ? $"{Amount(estimate.Amount, estimate.Unit)} per photo sent ({batchSize} results)"
             : $"{Amount(estimate.Amount, estimate.Unit)} per image";
     }
+
+    /// <summary>The price of an operation the provider does not offer.</summary>
+    public const string NotOffered = "Not offered";
+
+    /// <summary>"1 task", "2 tasks": the count and the word, singular for exactly one.</summary>
+    public static string Count(int count, string singular, string? plural = null) =>
+        $"{count.ToString(CultureInfo.InvariantCulture)} {(count == 1 ? singular : plural ?? singular + "s")}";
 
     private static string Capitalised(string word) => word.Length == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..];
 

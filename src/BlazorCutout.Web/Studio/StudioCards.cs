@@ -1,3 +1,4 @@
+using BlazorCutout.Web.Shared;
 using BlazorCutout.Web.Tasks;
 using BlazorCutout.Web.Tasks.Storage;
 
@@ -23,9 +24,40 @@ public sealed class StudioCards(ITaskService tasks, ILogger logger, Action chang
     /// <summary>The finished cards' tasks for "Download all": newest first, as many as one archive takes.</summary>
     public IReadOnlyList<TaskView> Finished => items.Where(i => i.Succeeded).Select(i => i.Task!).Take(AssetArchive.MaxTasks).ToList();
 
-    public void Add(UploadItem item) => items.Insert(0, item);
+    /// <summary>
+    /// The card of the last batch when that batch was one image: its result opens big as soon as it is ready. A batch
+    /// of several stays a grid (opening each in turn would pull the page from under the user).
+    /// </summary>
+    private UploadItem? opensWhenDone;
 
-    public void Add(IEnumerable<UploadItem> batch) => items.InsertRange(0, batch);
+    /// <summary>"4 images: 2 done, 1 failed, 1 canceled": each count says exactly what it counts.</summary>
+    public string Summary
+    {
+        get
+        {
+            var parts = new List<string>(5);
+            void Part(int n, string what) { if (n > 0) parts.Add($"{n} {what}"); }
+            Part(items.Count(i => i.IsRunning), "in progress");
+            Part(items.Count(i => i.Succeeded), "done");
+            Part(items.Count(i => i.Phase == UploadPhase.Rejected || i.State == CutoutTaskState.Failed), "failed");
+            Part(items.Count(i => i.State == CutoutTaskState.Canceled), "canceled");
+            return parts.Count == 0 ? TaskText.Count(items.Count, "image") : $"{TaskText.Count(items.Count, "image")}: {string.Join(", ", parts)}";
+        }
+    }
+
+    public void Add(UploadItem item)
+    {
+        items.Insert(0, item);
+        opensWhenDone = item;
+    }
+
+    public void Add(IReadOnlyList<UploadItem> batch)
+    {
+        if (batch.Count == 0)
+            return; // nothing new (the batch's cards were announced): the choice of what opens stands
+        items.InsertRange(0, batch);
+        opensWhenDone = batch.Count == 1 ? batch[0] : null;
+    }
 
     public void Remove(UploadItem item) => items.Remove(item);
 
@@ -33,6 +65,23 @@ public sealed class StudioCards(ITaskService tasks, ILogger logger, Action chang
     {
         if (item.Succeeded)
             Viewed = item;
+    }
+
+    /// <summary>Back to the grid.</summary>
+    public void Close() => Viewed = null;
+
+    /// <summary>The next (+1) or previous (-1) shown result in the grid's order (what the arrow keys step through), wrapping; false when there is nothing to move to.</summary>
+    public bool Step(int direction)
+    {
+        var results = items.Where(i => i.Succeeded).ToList();
+        if (results.Count == 0 || Viewed is null)
+            return false;
+        var at = results.IndexOf(Viewed);
+        var next = results[((at < 0 ? 0 : at + direction) % results.Count + results.Count) % results.Count];
+        if (next == Viewed)
+            return false;
+        Viewed = next;
+        return true;
     }
 
     public async Task SubmitAsync(UploadItem item, NewTaskRequest request)
@@ -104,6 +153,7 @@ public sealed class StudioCards(ITaskService tasks, ILogger logger, Action chang
             if (items.Any(i => i.Task?.Id == view.Id))
                 continue;
             var item = UploadItem.FromTask(view);
+            item.Provider = tasks.Providers().FirstOrDefault(p => p.Descriptor.Id == view.ProviderId)?.Descriptor;
             items.Add(item);
             // A change that arrived while the page was loading: apply it, and load the results if it ended the task.
             if (latest.TryGetValue(view.Id, out var change) && item.Apply(change) && change.State.IsFinal())
@@ -116,7 +166,7 @@ public sealed class StudioCards(ITaskService tasks, ILogger logger, Action chang
     {
         items.RemoveAll(removed.Contains);
         if (Viewed is not null && !items.Contains(Viewed))
-            Viewed = items.FirstOrDefault(i => i.Succeeded);
+            Viewed = null;
         var ids = removed.Select(i => i.Task?.Id).OfType<Guid>().ToList();
         if (dismissed is not null && ids.Count > 0)
             await dismissed.AddAsync(ids);
@@ -144,7 +194,10 @@ public sealed class StudioCards(ITaskService tasks, ILogger logger, Action chang
         {
             logger.LogWarning(ex, "Loading task {TaskId} failed", task.Id);
         }
-        if (item.Succeeded && (Viewed is null || !Viewed.Succeeded))
+        if (item.Succeeded && item == opensWhenDone)
+        {
+            opensWhenDone = null;
             Viewed = item;
+        }
     }
 }

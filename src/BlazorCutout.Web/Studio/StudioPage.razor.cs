@@ -35,6 +35,11 @@ public sealed partial class StudioPage
     private StudioCards cards = default!;
 
     private ElementReference workArea;
+    private ElementReference resultStage;
+    /// <summary>The result last brought into view, and whether the user (not the task finishing) opened the one shown now.</summary>
+    private UploadItem? revealed;
+    private bool openedByUser;
+    private CancellationTokenSource? ticking;
     private InputFile? fileInput;
     private InputFile? backgroundInput;
     private DismissedTasks? dismissed;
@@ -89,9 +94,15 @@ public sealed partial class StudioPage
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (!firstRender)
+        {
+            await RevealResultAsync();
             return;
+        }
         if (!await script.AttachAsync(workArea, fileInput?.Element, OnBatchGivenAsync))
             return;
+        await script.AttachResultKeysAsync(workArea, OnResultKeyAsync);
+        ticking = new CancellationTokenSource();
+        _ = TickAsync(ticking.Token);
         if (userId.Length > 0)
         {
             dismissed = script.Dismissed(userId);
@@ -112,11 +123,31 @@ public sealed partial class StudioPage
             settings.FitTo(d);
     }
 
+    /// <summary>Whether any available provider can do <paramref name="mode"/>: the mode bar offers it then.</summary>
+    private bool Offered(ProviderOperation mode) => providers.Any(p => p.IsAvailable && p.Descriptor.Supports(mode));
+
+    private static string UnsupportedTestId(ProviderOperation mode) => mode switch
+    {
+        ProviderOperation.SegmentByText => "text-unsupported",
+        ProviderOperation.GenerateBackground => "background-unsupported",
+        ProviderOperation.SegmentByPoints => "points-unsupported",
+        _ => "cutout-unsupported",
+    };
+
+    /// <summary>
+    /// The operation comes first: a mode the chosen provider cannot do switches to one that can (the default if it
+    /// can), since the picker only offers providers able to do the mode chosen.
+    /// </summary>
     private void OnModeChanged(ProviderOperation mode)
     {
-        if (Descriptor is { } d && !d.Supports(mode))
+        if (!Offered(mode))
             return;
         settings.Operation = mode;
+        if (Descriptor is not { } current || !current.Supports(mode))
+        {
+            selected = providers.Where(p => p.IsAvailable && p.Descriptor.Supports(mode)).OrderByDescending(p => p.IsDefault).First();
+            settings.FitTo(selected.Descriptor);
+        }
         if (mode != ProviderOperation.SegmentByPoints)
             ClearPointImage();
     }
@@ -207,10 +238,32 @@ public sealed partial class StudioPage
 
     // ---- by URL ----
 
+    /// <summary>Every keystroke; a link pasted (or dropped) into the empty field arrives whole and is added at once.</summary>
+    private async Task OnUrlInputAsync(ChangeEventArgs e)
+    {
+        var before = imageUrl;
+        imageUrl = e.Value?.ToString();
+        if (!string.IsNullOrWhiteSpace(before) || !LooksLikeLink(imageUrl))
+            return;
+        // Rendered with the link first, so that emptying the field afterwards is a change the browser receives.
+        StateHasChanged();
+        await Task.Yield();
+        await AddFromUrlAsync();
+    }
+
+    /// <summary>A whole http(s) address arriving at once: what a paste gives (typing gives "h", "ht", …).</summary>
+    private static bool LooksLikeLink(string? text) =>
+        Uri.TryCreate(text?.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && uri.AbsolutePath.Length > 1;
+
     private async Task AddFromUrlAsync()
     {
         var url = imageUrl?.Trim();
-        if (string.IsNullOrEmpty(url) || Capture() is not { } choice)
+        if (string.IsNullOrEmpty(url))
+        {
+            notice = "Paste or type the link of an image first.";
+            return;
+        }
+        if (Capture() is not { } choice)
             return;
         imageUrl = null;
         notice = null;
@@ -305,7 +358,63 @@ public sealed partial class StudioPage
 
     // ---- card actions ----
 
-    private void Show(UploadItem item) => cards.Show(item);
+    private void Show(UploadItem item)
+    {
+        cards.Show(item);
+        openedByUser = true;
+        revealed = null; // "View" again on the open one brings it back into sight too
+    }
+
+    private void CloseResult()
+    {
+        cards.Close();
+        revealed = null;
+    }
+
+    private void Step(int direction)
+    {
+        if (cards.Step(direction))
+            openedByUser = true;
+    }
+
+    private Task OnResultKeyAsync(string key) => InvokeAsync(() =>
+    {
+        switch (key)
+        {
+            case "next": Step(1); break;
+            case "previous": Step(-1); break;
+            case "close": CloseResult(); break;
+            default: return;
+        }
+        StateHasChanged();
+    });
+
+    /// <summary>A result that just opened (by a click, a key, or its task finishing) is brought to the top of the window.</summary>
+    private async Task RevealResultAsync()
+    {
+        var viewed = cards.Viewed is { Succeeded: true } v ? v : null;
+        if (viewed == revealed)
+            return;
+        revealed = viewed;
+        if (viewed is not null)
+            await script.RevealAsync(resultStage, focus: openedByUser);
+        openedByUser = false;
+    }
+
+    /// <summary>Re-renders once a second while a service works without a percentage, so "waiting… 12 s" counts.</summary>
+    private async Task TickAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), Clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+                if (cards.Items.Any(i => i.IsWaitingWithoutProgress))
+                    await InvokeAsync(StateHasChanged);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
 
     private async Task RetryAsync(UploadItem item)
     {
@@ -331,6 +440,8 @@ public sealed partial class StudioPage
     public async ValueTask DisposeAsync()
     {
         subscription?.Dispose();
+        ticking?.Cancel();
+        ticking?.Dispose();
         if (script is not null)
             await script.DisposeAsync();
     }

@@ -13,6 +13,8 @@ public sealed class StudioScript(IJSRuntime js, ILogger logger) : IAsyncDisposab
     private IJSObjectReference? module;
     private IJSObjectReference? dropHandle;
     private DotNetObjectReference<BatchAnnouncer>? announcer;
+    private IJSObjectReference? keysHandle;
+    private DotNetObjectReference<ResultKeys>? keys;
 
     /// <summary>
     /// Loads studio.js and wires the drop zone; false when the circuit is gone. <paramref name="given"/> hears of every
@@ -33,6 +35,35 @@ public sealed class StudioScript(IJSRuntime js, ILogger logger) : IAsyncDisposab
         catch (JSDisconnectedException)
         {
             return false;
+        }
+    }
+
+    /// <summary>Wires the big result view's keys (arrows, D, Esc); <paramref name="pressed"/> hears "next", "previous" or "close".</summary>
+    public async Task AttachResultKeysAsync(ElementReference workArea, Func<string, Task> pressed)
+    {
+        if (module is null)
+            return;
+        try
+        {
+            keys = DotNetObjectReference.Create(new ResultKeys(pressed));
+            keysHandle = await module.InvokeAsync<IJSObjectReference>("attachResultKeys", workArea, keys);
+        }
+        catch (JSDisconnectedException)
+        {
+        }
+    }
+
+    /// <summary>Scrolls the big result view to the top of the window; gives it the focus when the user opened it.</summary>
+    public async Task RevealAsync(ElementReference element, bool focus)
+    {
+        if (module is null)
+            return;
+        try
+        {
+            await module.InvokeVoidAsync("reveal", element, focus);
+        }
+        catch (JSDisconnectedException)
+        {
         }
     }
 
@@ -91,10 +122,12 @@ public sealed class StudioScript(IJSRuntime js, ILogger logger) : IAsyncDisposab
     {
         try
         {
-            if (dropHandle is not null)
+            foreach (var handle in new[] { dropHandle, keysHandle })
             {
-                await dropHandle.InvokeVoidAsync("dispose");
-                await dropHandle.DisposeAsync();
+                if (handle is null)
+                    continue;
+                await handle.InvokeVoidAsync("dispose");
+                await handle.DisposeAsync();
             }
             if (module is not null)
             {
@@ -109,6 +142,7 @@ public sealed class StudioScript(IJSRuntime js, ILogger logger) : IAsyncDisposab
         finally
         {
             announcer?.Dispose();
+            keys?.Dispose();
         }
     }
 
@@ -117,5 +151,12 @@ public sealed class StudioScript(IJSRuntime js, ILogger logger) : IAsyncDisposab
     {
         [JSInvokable]
         public Task BatchGiven(int id, string[] names) => given(id, names);
+    }
+
+    /// <summary>studio.js's way in: a key of the big result view was pressed.</summary>
+    public sealed class ResultKeys(Func<string, Task> pressed)
+    {
+        [JSInvokable]
+        public Task Key(string key) => pressed(key);
     }
 }

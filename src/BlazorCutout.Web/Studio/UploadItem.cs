@@ -1,3 +1,4 @@
+using BlazorCutout.Providers;
 using BlazorCutout.Web.Shared;
 using BlazorCutout.Web.Tasks.Worker;
 using BlazorCutout.Web.Tasks;
@@ -55,13 +56,31 @@ public sealed class UploadItem
         _ => (State ?? CutoutTaskState.Queued).ToString().ToLowerInvariant(),
     };
 
-    public string StatusText => Phase switch
+    public string StatusText => Status(DateTimeOffset.UtcNow);
+
+    /// <summary>The state in words at <paramref name="now"/> (a service that gives no percentage shows how long it has been waiting).</summary>
+    public string Status(DateTimeOffset now) => Phase switch
     {
         UploadPhase.Checking => "Checking…",
         UploadPhase.Reading => ReadProgress > 0 ? $"Uploading · {ReadProgress:P0}" : "Uploading…",
         UploadPhase.Rejected => "Not sent",
+        _ when Provider is { } p => TaskText.State(State ?? CutoutTaskState.Queued, Progress, p, sentAt is { } at ? now - at : null),
         _ => TaskText.State(State ?? CutoutTaskState.Queued, Progress),
     };
+
+    /// <summary>The provider's description: chosen with the file, or looked up for a card restored from its task.</summary>
+    public ProviderDescriptor? Provider
+    {
+        get => Choice?.Provider ?? provider;
+        set => provider = value;
+    }
+    private ProviderDescriptor? provider;
+
+    /// <summary>When the task was handed to its provider, as the server saw it: a service's wait is counted from here.</summary>
+    private DateTimeOffset? sentAt;
+
+    /// <summary>A service works and gives no percentage: the card's words count the seconds, so the page re-renders.</summary>
+    public bool IsWaitingWithoutProgress => Phase == UploadPhase.Submitted && State == CutoutTaskState.Processing && Progress is null;
 
     /// <summary>0..100 for the progress bar: uploading fills the first tenth, the task the rest.</summary>
     public double BarValue => Phase switch
@@ -118,7 +137,11 @@ public sealed class UploadItem
             Note = view.Note;
         }
         if (newTask)
+        {
             lastChange = DateTimeOffset.MinValue;
+            sentAt = null;
+        }
+        sentAt ??= view.SubmittedAt;
         if (Width == 0 && view.Source.Width > 0)
         {
             Width = view.Source.Width;
@@ -132,6 +155,8 @@ public sealed class UploadItem
         if (Task?.Id != change.TaskId || change.At < lastChange || (State?.IsFinal() ?? false) && !change.State.IsFinal())
             return false;
         lastChange = change.At;
+        if (change.State is CutoutTaskState.Submitting or CutoutTaskState.Processing)
+            sentAt ??= change.At;
         State = change.State;
         Progress = change.Progress;
         Error = change.State == CutoutTaskState.Failed ? change.ErrorMessage ?? "The task failed." : null;

@@ -28,8 +28,21 @@ public sealed class LocalEnginePipelineTests(LocalEnginePipelineTests.App app) :
 
         var final = await events.WaitForFinalAsync(queued.Id);
         Assert.Equal(CutoutTaskState.Succeeded, final.State);
-        var states = events.For(queued.Id).Select(e => e.State).ToList();
+        var changes = events.For(queued.Id).ToList();
+        // The engine's stages arrive as more Submitting events (it works inside the submission): the path is the same.
+        var states = changes.Select(e => e.State).Where((s, i) => i == 0 || s != changes[i - 1].State).ToList();
         Assert.Equal([CutoutTaskState.Queued, CutoutTaskState.Submitting, CutoutTaskState.Downloading, CutoutTaskState.Succeeded], states);
+
+        // True progress: after the submission starts (no percentage yet), the engine's stages move it, upwards only,
+        // below 100, a handful of writes (one per stage at most), never one per row.
+        var running = changes.Where(e => e.State == CutoutTaskState.Submitting).Select(e => e.Progress).ToList();
+        Assert.Null(running[0]);
+        var percents = running.Skip(1).Select(p => p ?? -1).ToList();
+        Assert.True(percents.Count >= 2, $"the bar moved only through {string.Join(", ", running)}");
+        Assert.All(percents, p => Assert.InRange(p, 1, 99));
+        Assert.Equal(percents.Order().Distinct(), percents);
+        Assert.InRange(percents.Count, 2, Enum.GetValues<BlazorCutout.Engine.CutoutStage>().Length);
+        Assert.Equal(100, changes[^1].Progress);
 
         var task = await app.Host.Tasks.GetAsync(user.Id, queued.Id);
         Assert.NotNull(task);

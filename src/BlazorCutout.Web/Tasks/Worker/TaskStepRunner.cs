@@ -117,10 +117,20 @@ internal sealed class TaskStepRunner
         }
 
         ProviderSubmission submission;
+        var progress = d.IsSynchronous ? new SubmitProgress(percent => SaveProgressAsync(step, percent)) : null;
         try
         {
             // Not the stopping token: a submission in flight is allowed to finish so its answer is saved.
-            submission = await step.Provider.SubmitAsync(job, step.Canceled);
+            try
+            {
+                submission = await step.Provider.SubmitAsync(progress is null ? job : job with { Progress = progress }, step.Canceled);
+            }
+            finally
+            {
+                // Before the handlers below use the step's context: the pump may be saving through it.
+                if (progress is not null)
+                    await progress.DisposeAsync();
+            }
         }
         catch (OperationCanceledException) when (step.Canceled.IsCancellationRequested)
         {
@@ -164,6 +174,25 @@ internal sealed class TaskStepRunner
             case ProviderSubmission.Completed completed:
                 await CompleteAsync(step, completed.Result);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// The in-process engine's progress while it runs inside Submit: the task stays Submitting (a restart then runs it
+    /// again, as it should: nothing was charged and there is no provider task to poll), only its percentage moves.
+    /// </summary>
+    private async Task<bool> SaveProgressAsync(TaskStep step, int percent)
+    {
+        step.Task.Progress = percent;
+        try
+        {
+            return await SaveAsync(step);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bar that stops moving is no reason to fail the cut-out itself.
+            _logger.LogWarning(e, "Task {TaskId}: saving its progress failed", step.Task.Id);
+            return false;
         }
     }
 
