@@ -1,4 +1,4 @@
-namespace BlazorCutout.Web.Tasks;
+namespace BlazorCutout.Web.Tasks.Worker;
 
 /// <summary>
 /// Progress told by a provider while its SubmitAsync runs (the local engine does all its work inside that call: there
