@@ -16,6 +16,14 @@ public interface IResultEditor
     public const byte Unchanged = 128;
 
     /// <summary>
+    /// Whether a result has its photo's shape (aspect ratios within 1 %): a service's result may be a rescaled photo,
+    /// which restores fine; a cropped one has no photo pixel under every result pixel, so it cannot be touched up.
+    /// </summary>
+    public static bool SameShape(int photoWidth, int photoHeight, int resultWidth, int resultHeight) =>
+        photoWidth > 0 && photoHeight > 0 && resultWidth > 0 && resultHeight > 0
+        && Math.Abs((double)photoWidth / photoHeight / ((double)resultWidth / resultHeight) - 1) <= 0.01;
+
+    /// <summary>
     /// Composes the new result from the <paramref name="source"/> photo (what "restore" brings back), the current
     /// <paramref name="result"/> (its colours and alpha; no alpha means opaque) and the <paramref name="edit"/>.
     /// Throws <see cref="CutoutException"/> in our words when an input is not an image, is too large, the edit is not a

@@ -3,9 +3,6 @@ namespace BlazorCutout.Engine.Pipeline;
 /// <summary><see cref="IResultEditor.ApplyEdit"/>: decode the three inputs, check they line up, apply, encode a PNG.</summary>
 internal static class EditComposer
 {
-    /// <summary>Aspect ratios closer than this are the same shape (a service's result can be a rescaled photo).</summary>
-    private const double AspectTolerance = 0.01;
-
     public static EditedResult Apply(ReadOnlySpan<byte> source, ReadOnlySpan<byte> result, ReadOnlySpan<byte> edit, EngineOptions cfg)
     {
         var sourceProbe = ImageIO.Probe(source, cfg, "original photo");
@@ -18,8 +15,7 @@ internal static class EditComposer
                 $"The touch-up edit is {editProbe.Width}x{editProbe.Height} pixels but the result is {resultProbe.Width}x{resultProbe.Height}; it must be the same size.");
         // Restoring needs the photo pixel under each result pixel: a cropped result (the "crop to subject" option) has
         // no such pixel for every position, so it is refused rather than guessed.
-        double sourceAspect = (double)sourceProbe.Width / sourceProbe.Height, resultAspect = (double)resultProbe.Width / resultProbe.Height;
-        if (Math.Abs(sourceAspect / resultAspect - 1) > AspectTolerance)
+        if (!IResultEditor.SameShape(sourceProbe.Width, sourceProbe.Height, resultProbe.Width, resultProbe.Height))
             throw new CutoutException(CutoutErrorCode.InvalidOption,
                 $"This result ({resultProbe.Width}x{resultProbe.Height}) was cropped from its photo ({sourceProbe.Width}x{sourceProbe.Height}), so the photo cannot be laid under it to restore from; touch up an uncropped result.");
 

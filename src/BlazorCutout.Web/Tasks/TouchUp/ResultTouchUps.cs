@@ -29,6 +29,19 @@ public sealed class ResultTouchUps(
     /// <summary>An edit is mostly flat grey and compresses to kilobytes; this leaves room for heavy painting on large photos.</summary>
     public const int MaxEditBytes = 16 * 1024 * 1024;
 
+    /// <summary>Whether the page should offer "Touch up" for this result: the same conditions <see cref="SaveAsync"/> enforces.</summary>
+    public static bool CanTouchUp(TaskView task, TaskAssetView result) =>
+        task.State == CutoutTaskState.Succeeded && task.Operation != ProviderOperation.GenerateBackground && result.Role == TaskAssetRole.Result
+        && IResultEditor.SameShape(task.Source.Width, task.Source.Height, result.Width, result.Height);
+
+    /// <summary>Whether <paramref name="userId"/> may change the task (its owner, or an Admin).</summary>
+    public async Task<bool> MayEditAsync(string userId, Guid taskId, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(userId)) return false;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await ItemAccess.ModifiableTasks(db, userId).AnyAsync(t => t.Id == taskId, ct);
+    }
+
     public async Task<TaskAssetView> SaveAsync(string userId, Guid taskId, Guid resultId, byte[] edit, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
