@@ -1,7 +1,10 @@
 namespace BlazorCutout.Engine;
 
-/// <summary>A touched-up result: an 8-bit sRGB PNG with alpha, the size of the result it was made from.</summary>
-public sealed record EditedResult(byte[] Png, int Width, int Height);
+/// <summary>
+/// A touched-up result: an 8-bit sRGB PNG with alpha, the size of the result it was made from, and its alpha as a
+/// greyscale PNG (for a task that also delivered a mask, so the mask download matches the touched-up image).
+/// </summary>
+public sealed record EditedResult(byte[] Png, byte[] MaskPng, int Width, int Height);
 
 /// <summary>
 /// Applies an erase/restore brush edit to a stored result, for any provider's result (ours or a service's). The edit

@@ -27,6 +27,11 @@ internal static class EditComposer
             : ImageIO.Resize(photo.Pixels, photo.Width, photo.Height, 3, width, height);
         ImagingOps.ApplyMaskEdit(rgba, photoRgb, values, width, height);
         var png = ImageIO.EncodePng(width, height, 4, (y, row) => rgba.AsSpan(y * width * 4, width * 4).CopyTo(row), cfg);
-        return new EditedResult(png, width, height);
+        var mask = ImageIO.EncodePng(width, height, 1, (y, row) =>
+        {
+            var source = rgba.AsSpan(y * width * 4, width * 4);
+            for (int x = 0; x < width; x++) row[x] = source[4 * x + 3];
+        }, cfg);
+        return new EditedResult(png, mask, width, height);
     }
 }

@@ -39,6 +39,9 @@ public sealed class ResultEditTests(EngineFixture f)
             for (int c = 0; c < 3; c++) Assert.InRange(after.Pixels[i * 4 + c] - source.Pixels[i * source.Bands + c], -1, 1);
         });
         Assert.InRange(after.Pixels[half * 4 + 3], before.Pixels[half * 4 + 3] / 2 - 1, before.Pixels[half * 4 + 3] / 2 + 1);
+        var mask = Decoded.From(edited.MaskPng);
+        Assert.Equal((w, h, 1), (mask.Width, mask.Height, mask.Bands));
+        for (int i = 0; i < w * h; i++) Assert.Equal(after.Pixels[i * 4 + 3], mask.Pixels[i]);
         var touched = erase.Concat(restore).Append(half).ToHashSet();
         for (int i = 0; i < w * h; i++)
         {

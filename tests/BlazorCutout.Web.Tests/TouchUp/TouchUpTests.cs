@@ -45,9 +45,9 @@ public sealed class TouchUpTests(TouchUpTests.World world) : IClassFixture<Touch
                 await teams.AddMemberAsync(Admin.Id, Team, await Host.DbAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.Email!).SingleAsync()), TeamRole.Member);
         }
 
-        public async Task<TaskView> FinishedAsync(string providerId, string fileName = "cat.png")
+        public async Task<TaskView> FinishedAsync(string providerId, string fileName = "cat.png", JobOptions? options = null)
         {
-            var id = (await Host.Tasks.SubmitAsync(Owner.Id, new NewTaskRequest(providerId, ProviderOperation.RemoveBackground, new JobOptions(),
+            var id = (await Host.Tasks.SubmitAsync(Owner.Id, new NewTaskRequest(providerId, ProviderOperation.RemoveBackground, options ?? new JobOptions(),
                 new IncomingImage(fileName, "image/png", TestImages.Source)))).Id;
             Assert.Equal(CutoutTaskState.Succeeded, (await Host.WaitForFinalRowAsync(id)).State);
             return (await Host.Tasks.GetAsync(Owner.Id, id))!;
@@ -67,8 +67,9 @@ public sealed class TouchUpTests(TouchUpTests.World world) : IClassFixture<Touch
     [Fact]
     public async Task A_touch_up_of_an_engine_cutout_changes_alpha_exactly_where_painted_and_keeps_the_original()
     {
-        var task = await world.FinishedAsync(ProviderRegistry.DefaultProviderId);
-        var original = Assert.Single(task.Results);
+        var task = await world.FinishedAsync(ProviderRegistry.DefaultProviderId, options: new JobOptions { Output = BlazorCutout.Engine.OutputKind.ImageAndMask });
+        var original = Assert.Single(task.Results, r => r.Role == TaskAssetRole.Result);
+        var originalMask = Assert.Single(task.Results, r => r.Role == TaskAssetRole.Mask);
         var originalBytes = await ReadAsync(world.Owner, original.DownloadUrl);
         var before = Rgba.Decode(originalBytes);
         var erase = Rect(180, 120, 60, 50);
@@ -96,8 +97,17 @@ public sealed class TouchUpTests(TouchUpTests.World world) : IClassFixture<Touch
         // The original is still stored, byte for byte, and the task now shows the new version with the original beside it.
         Assert.Equal(originalBytes, await ReadAsync(world.Owner, original.DownloadUrl));
         var view = (await world.Host.Tasks.GetAsync(world.Owner.Id, task.Id))!;
-        var shown = Assert.Single(view.Results);
+        var shown = Assert.Single(view.Results, r => r.Role == TaskAssetRole.Result);
         Assert.Equal(saved.Id, shown.Id);
+        // The task's mask follows: a new mask version whose values are the new alpha; the provider's mask stays too.
+        var mask = Assert.Single(view.Results, r => r.Role == TaskAssetRole.Mask);
+        Assert.Equal((1, originalMask.Id, "cat-mask-edit1.png"), (mask.Version, mask.Original?.Id, mask.FileName));
+        using (var maskImage = NetVips.Image.NewFromBuffer(await ReadAsync(world.Owner, mask.Url)))
+        {
+            var values = maskImage.ExtractBand(0).WriteToMemory();
+            Assert.All(Enumerable.Range(0, W * H), i => Assert.Equal(after.Alpha(i), values[i]));
+        }
+        Assert.Equal(HttpStatusCode.OK, (await world.Owner.Browser.GetAsync(originalMask.DownloadUrl)).StatusCode);
         Assert.Equal(original.Id, shown.Original?.Id);
         Assert.NotEqual(original.ThumbnailUrl, shown.ThumbnailUrl);
         Assert.Equal(HttpStatusCode.OK, (await world.Owner.Browser.GetAsync(shown.ThumbnailUrl)).StatusCode);

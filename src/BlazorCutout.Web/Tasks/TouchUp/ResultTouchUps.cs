@@ -51,6 +51,7 @@ public sealed class ResultTouchUps(
             throw new TaskRejectedException("EditTooLarge", $"The touch-up edit is {TaskText.Bytes(edit.Length)}; at most {TaskText.Bytes(MaxEditBytes)} is accepted.");
 
         AssetRecord current, source;
+        AssetRecord? mask;
         string ownerId;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
@@ -68,6 +69,8 @@ public sealed class ResultTouchUps(
                 ?? throw new TaskRejectedException("UnknownTask", "This task has no such result.");
             if (assets.Any(a => a.Role == current.Role && a.Index == current.Index && a.Version > current.Version))
                 throw new TaskRejectedException("StaleVersion", "This result has been touched up since you opened it; reopen it to edit the newest version.");
+            // A task that also delivered a mask gets a new mask version too, so its "Mask" download matches the image.
+            mask = ResultVersions.Newest(assets).FirstOrDefault(a => a.Role == TaskAssetRole.Mask && a.Index == current.Index);
             source = await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == task.SourceAssetId, ct)
                 ?? throw new TaskRejectedException("SourceMissing", "The original photo of this task is no longer stored, so nothing can be restored from it.");
         }
@@ -92,35 +95,18 @@ public sealed class ResultTouchUps(
         }
 
         var now = time.GetUtcNow();
-        var asset = new AssetRecord
-        {
-            Id = Guid.CreateVersion7(now),
-            OwnerId = current.OwnerId,
-            TaskId = taskId,
-            Role = current.Role,
-            Index = current.Index,
-            Version = current.Version + 1,
-            EditedFromId = current.Id,
-            ContentType = "image/png",
-            FileName = "",
-            Width = edited.Width,
-            Height = edited.Height,
-            Bytes = edited.Png.Length,
-            Sha256 = "",
-            StorageKey = "",
-            CreatedUtc = now.UtcDateTime,
-        };
-        StoredFile file;
+        var written = new List<(AssetRecord Asset, AssetRecord From)>(2);
         try
         {
-            file = await store.SaveAsync(asset.Id, edited.Png, "png", ct);
+            written.Add((await StoreVersionAsync(current, edited.Png, edited, now, ct), current));
+            if (mask is not null) written.Add((await StoreVersionAsync(mask, edited.MaskPng, edited, now, ct), mask));
         }
         catch (AssetStorageException e)
         {
+            foreach (var (stored, _) in written) store.Delete(stored.StorageKey);
             throw new TaskRejectedException("StorageUnavailable", e.Message);
         }
-        asset.StorageKey = file.Key;
-        asset.Sha256 = file.Sha256;
+        var asset = written[0].Asset;
 
         Guid? sharedTo;
         try
@@ -129,18 +115,21 @@ public sealed class ResultTouchUps(
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             // Checked again under the write gate: two saves from the same version must not both become version N+1.
             var versions = await db.Assets.Where(a => a.TaskId == taskId && a.Role == current.Role && a.Index == current.Index)
-                .Select(a => new { a.Version, a.FileName }).ToListAsync(ct);
-            if (versions.Any(v => v.Version > current.Version))
+                .Select(a => a.Version).ToListAsync(ct);
+            if (versions.Any(v => v > current.Version))
                 throw new TaskRejectedException("StaleVersion", "This result has been touched up since you opened it; reopen it to edit the newest version.");
-            var original = await db.Assets.AsNoTracking().FirstAsync(a => a.TaskId == taskId && a.Role == current.Role && a.Index == current.Index && a.Version == 0, ct);
-            asset.FileName = ResultVersions.FileName(original, asset.Version);
-            db.Assets.Add(asset);
+            foreach (var (stored, from) in written)
+            {
+                var original = await db.Assets.AsNoTracking().FirstAsync(a => a.TaskId == taskId && a.Role == from.Role && a.Index == from.Index && a.Version == 0, ct);
+                stored.FileName = ResultVersions.FileName(original, stored.Version);
+                db.Assets.Add(stored);
+            }
             await db.SaveChangesAsync(ct);
             sharedTo = await db.TeamShares.Where(s => s.TaskId == taskId).Select(s => (Guid?)s.TeamId).FirstOrDefaultAsync(ct);
         }
         catch
         {
-            store.Delete(file.Key);
+            foreach (var (stored, _) in written) store.Delete(stored.StorageKey);
             throw;
         }
 
@@ -149,5 +138,32 @@ public sealed class ResultTouchUps(
         notifier.Publish(new TaskChanged(taskId, ownerId, CutoutTaskState.Succeeded, 100, null, now));
         if (sharedTo is { } teamId) notifier.Publish(new GalleryChanged(taskId, teamId, GalleryChangeKind.Updated, now));
         return TaskRecords.ToView(asset);
+    }
+
+    /// <summary>Writes the file of the next version of <paramref name="from"/>; the row is added by the caller, under the write gate.</summary>
+    private async Task<AssetRecord> StoreVersionAsync(AssetRecord from, byte[] png, EditedResult edited, DateTimeOffset now, CancellationToken ct)
+    {
+        var asset = new AssetRecord
+        {
+            Id = Guid.CreateVersion7(now),
+            OwnerId = from.OwnerId,
+            TaskId = from.TaskId,
+            Role = from.Role,
+            Index = from.Index,
+            Version = from.Version + 1,
+            EditedFromId = from.Id,
+            ContentType = "image/png",
+            FileName = "",
+            Width = edited.Width,
+            Height = edited.Height,
+            Bytes = png.Length,
+            Sha256 = "",
+            StorageKey = "",
+            CreatedUtc = now.UtcDateTime,
+        };
+        var file = await store.SaveAsync(asset.Id, png, "png", ct);
+        asset.StorageKey = file.Key;
+        asset.Sha256 = file.Sha256;
+        return asset;
     }
 }
