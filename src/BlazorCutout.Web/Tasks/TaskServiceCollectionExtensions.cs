@@ -61,6 +61,7 @@ public static class TaskServiceCollectionExtensions
         services.TryAddSingleton<TaskService>();
         services.TryAddSingleton<ITaskService>(sp => sp.GetRequiredService<TaskService>());
         services.TryAddSingleton<ResultTouchUps>();
+        services.TryAddSingleton<ITouchUpAccess>(sp => sp.GetRequiredService<ResultTouchUps>());
 
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 

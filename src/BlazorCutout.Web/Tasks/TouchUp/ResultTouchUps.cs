@@ -24,7 +24,7 @@ public sealed class ResultTouchUps(
     TaskNotifier notifier,
     SqliteWriteGate writeGate,
     TimeProvider time,
-    ILogger<ResultTouchUps> logger)
+    ILogger<ResultTouchUps> logger) : ITouchUpAccess
 {
     /// <summary>An edit is mostly flat grey and compresses to kilobytes; this leaves room for heavy painting on large photos.</summary>
     public const int MaxEditBytes = 16 * 1024 * 1024;
@@ -34,7 +34,6 @@ public sealed class ResultTouchUps(
         task.State == CutoutTaskState.Succeeded && task.Operation != ProviderOperation.GenerateBackground && result.Role == TaskAssetRole.Result
         && IResultEditor.SameShape(task.Source.Width, task.Source.Height, result.Width, result.Height);
 
-    /// <summary>Whether <paramref name="userId"/> may change the task (its owner, or an Admin).</summary>
     public async Task<bool> MayEditAsync(string userId, Guid taskId, CancellationToken ct = default)
     {
         if (string.IsNullOrEmpty(userId)) return false;
