@@ -6,6 +6,7 @@ using BlazorCutout.Providers;
 using BlazorCutout.Web.Data.Teams;
 using BlazorCutout.Web.Gallery;
 using BlazorCutout.Web.Tasks;
+using BlazorCutout.Web.Tasks.Storage;
 using BlazorCutout.Web.Tasks.TouchUp;
 using BlazorCutout.Web.Teams;
 using BlazorCutout.Web.Tests.Support;
@@ -134,6 +135,10 @@ public sealed class TouchUpTests(TouchUpTests.World world) : IClassFixture<Touch
         var view = (await world.Host.Tasks.GetAsync(world.Owner.Id, task.Id))!;
         Assert.Equal(v2.Id, Assert.Single(view.Results).Id);
         Assert.Equal(v0.Id, view.Results[0].Original?.Id);
+
+        // The ZIP of results carries the newest version too.
+        using (var zip = new System.IO.Compression.ZipArchive(new MemoryStream(await ReadAsync(world.Owner, AssetArchive.Url([task.Id])))))
+            Assert.Equal(["shop-cutout-edit2.png"], zip.Entries.Select(e => e.FullName));
 
         // Editing from a version that is no longer the newest is refused and stores nothing.
         var count = await world.AssetCountAsync(task.Id);
