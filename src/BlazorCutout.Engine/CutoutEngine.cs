@@ -10,7 +10,7 @@ namespace BlazorCutout.Engine;
 /// model session, loaded lazily on first use). Requests beyond <see cref="EngineOptions.MaxConcurrency"/> wait in a
 /// bounded queue; beyond <see cref="EngineOptions.MaxQueue"/> waiting they are refused with <see cref="CutoutErrorCode.Busy"/>.
 /// </summary>
-public sealed class CutoutEngine : ICutoutEngine, IImageThumbnailer, IDisposable
+public sealed class CutoutEngine : ICutoutEngine, IImageThumbnailer, IResultEditor, IDisposable
 {
     /// <summary>Alpha at or above this is treated as opaque (no colour estimation needed).</summary>
     private const float Opaque = 254.5f / 255f;
@@ -63,6 +63,13 @@ public sealed class CutoutEngine : ICutoutEngine, IImageThumbnailer, IDisposable
         var probe = ImageIO.Probe(image, _cfg);
         var (bytes, w, h) = ImageIO.Thumbnail(image, probe, maxSide, _cfg.ThumbnailQuality);
         return new ImageThumbnail(bytes, "image/webp", w, h);
+    }
+
+    public EditedResult ApplyEdit(ReadOnlySpan<byte> source, ReadOnlySpan<byte> result, ReadOnlySpan<byte> edit)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ImageIO.EnsureLoaded(_cfg);
+        return EditComposer.Apply(source, result, edit, _cfg);
     }
 
     public async Task<CutoutResult> CutOutAsync(CutoutRequest request, CancellationToken cancellationToken = default)

@@ -146,6 +146,59 @@ internal static class ImageIO
     }
 
     /// <summary>
+    /// Decodes to interleaved 8-bit sRGB plus alpha (opaque when the image has none), EXIF-rotated: a stored result as
+    /// the touch-up brush edits it. Call <see cref="Probe"/> first.
+    /// </summary>
+    public static (byte[] Pixels, int Width, int Height) DecodeRgba(ReadOnlySpan<byte> data, string what)
+    {
+        if (FindLoader(data) is null) throw new CutoutException(CutoutErrorCode.NotAnImage, $"The {what} is not an image.");
+        try
+        {
+            using var loaded = Image.NewFromBuffer(data, access: Enums.Access.Sequential, failOn: Enums.FailOn.Truncated);
+            using var rotated = loaded.Autorot();
+            using var srgb = ToSrgb(rotated);
+            using var cast = srgb.Format != Enums.BandFormat.Uchar ? srgb.Cast(Enums.BandFormat.Uchar) : null;
+            var current = cast ?? srgb;
+            // Grey (+alpha) that colourspace left alone becomes RGB; an image without alpha is opaque.
+            using var first = current.ExtractBand(0);
+            using var colour = current.Bands >= 3 ? current.ExtractBand(0, n: 3) : first.Bandjoin(first, first);
+            using var alpha = current.HasAlpha() ? current.ExtractBand(current.Bands - 1) : first.NewFromImage(255);
+            using var rgba = colour.Bandjoin(alpha);
+            var pixels = GC.AllocateUninitializedArray<byte>(checked(rgba.Width * rgba.Height * 4));
+            WriteToMemory(rgba, pixels);
+            return (pixels, rgba.Width, rgba.Height);
+        }
+        catch (VipsException e)
+        {
+            throw VipsDiagnostics.DecoderFailure(e, CutoutErrorCode.CorruptImage, $"The {what} is damaged or truncated and cannot be decoded.");
+        }
+    }
+
+    /// <summary>
+    /// The first band of a PNG as 8-bit values, without rotation or colour conversion (a browser canvas's export, where
+    /// R = G = B): the touch-up edit. Anything but a PNG is refused.
+    /// </summary>
+    public static (byte[] Values, int Width, int Height) DecodePngPlane(ReadOnlySpan<byte> data, string what)
+    {
+        if (FindLoader(data) is not { } loader || !loader.Contains("png", StringComparison.OrdinalIgnoreCase))
+            throw new CutoutException(CutoutErrorCode.NotAnImage, $"The {what} must be a PNG image.");
+        try
+        {
+            using var loaded = Image.NewFromBuffer(data, access: Enums.Access.Sequential, failOn: Enums.FailOn.Truncated);
+            using var band = loaded.ExtractBand(0);
+            using var cast = band.Format != Enums.BandFormat.Uchar ? band.Cast(Enums.BandFormat.Uchar) : null;
+            var plane = cast ?? band;
+            var values = GC.AllocateUninitializedArray<byte>(checked(plane.Width * plane.Height));
+            WriteToMemory(plane, values);
+            return (values, plane.Width, plane.Height);
+        }
+        catch (VipsException e)
+        {
+            throw VipsDiagnostics.DecoderFailure(e, CutoutErrorCode.CorruptImage, $"The {what} is damaged or truncated and cannot be decoded.");
+        }
+    }
+
+    /// <summary>
     /// WebP preview, long side at most <paramref name="maxSide"/> (never enlarged): JPEG shrink-on-load, EXIF rotation,
     /// sRGB, alpha kept. Call <see cref="Probe"/> first (it refuses formats and sizes the engine does not take).
     /// </summary>

@@ -23,5 +23,8 @@ internal static class ImagingOps
 
     public static PixelRect WithMargin(PixelRect r, int margin, int width, int height) => SubjectBounds.WithMargin(r, margin, width, height);
 
+    public static void ApplyMaskEdit(Span<byte> rgba, ReadOnlySpan<byte> photoRgb, ReadOnlySpan<byte> edit, int width, int height)
+        => MaskEdit.Apply(rgba, photoRgb, edit, width, height);
+
     public static (byte R, byte G, byte B) ParseColor(string hex) => Compositing.ParseHexColor(hex);
 }

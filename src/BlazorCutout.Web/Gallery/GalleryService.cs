@@ -2,6 +2,7 @@ using BlazorCutout.Providers;
 using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Data.Tasks;
 using BlazorCutout.Web.Tasks;
+using BlazorCutout.Web.Tasks.TouchUp;
 using BlazorCutout.Web.Teams;
 using BlazorCutout.Web.Teams.Access;
 using Microsoft.EntityFrameworkCore;
@@ -39,10 +40,11 @@ public sealed class GalleryService(IDbContextFactory<AppDbContext> dbFactory, Pr
         var taskIds = rows.Select(r => (Guid?)r.TaskId).ToList();
         var firstResults = (await db.Assets.AsNoTracking()
                 .Where(a => taskIds.Contains(a.TaskId) && (a.Role == TaskAssetRole.Result || a.Role == TaskAssetRole.Mask))
-                .Select(a => new { a.Id, a.TaskId, a.Role, a.Index })
+                .Select(a => new { a.Id, a.TaskId, a.Role, a.Index, a.Version })
                 .ToListAsync(ct))
             .GroupBy(a => a.TaskId!.Value)
-            .ToDictionary(g => g.Key, g => g.OrderBy(a => a.Role).ThenBy(a => a.Index).First().Id);
+            // The newest version: a touch-up is a new asset, so its thumbnail URL (and content-hash cache key) is new too.
+            .ToDictionary(g => g.Key, g => ResultVersions.Newest(g, a => (a.Role, a.Index, a.Version)).OrderBy(a => a.Role).ThenBy(a => a.Index).First().Id);
         var ids = rows.Select(r => r.TaskId).ToList();
         var tags = (await db.TaskTags.Where(t => ids.Contains(t.TaskId)).ToListAsync(ct)).ToLookup(t => t.TaskId, t => t.Tag);
 

@@ -24,7 +24,14 @@ public sealed record TaskAssetView(
     long Bytes,
     string Url,
     string ThumbnailUrl,
-    string DownloadUrl);
+    string DownloadUrl)
+{
+    /// <summary>0: what the provider returned; 1, 2…: touch-ups (erase/restore brush) made from it.</summary>
+    public int Version { get; init; }
+
+    /// <summary>For a touch-up, the provider's own result it replaces on screen (still stored and downloadable).</summary>
+    public TaskAssetView? Original { get; init; }
+}
 
 public enum TaskAssetRole { Source, Result, Mask, BackgroundImage }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using BlazorCutout.Providers;
 using BlazorCutout.Web.Data.Tasks;
+using BlazorCutout.Web.Tasks.TouchUp;
 
 namespace BlazorCutout.Web.Tasks;
 
@@ -27,9 +28,15 @@ public static class TaskRecords
         a.Id, a.Role, a.ContentType, a.FileName, a.Width, a.Height, a.Bytes,
         Url: $"/assets/{a.Id:D}",
         ThumbnailUrl: ThumbnailUrl(a.Id),
-        DownloadUrl: $"/assets/{a.Id:D}/download");
+        DownloadUrl: $"/assets/{a.Id:D}/download") { Version = a.Version };
 
     public static string ThumbnailUrl(Guid assetId) => $"/assets/{assetId:D}/thumbnail";
+
+    /// <summary>The newest version of each result, carrying the provider's original when it is a touch-up.</summary>
+    private static List<TaskAssetView> CurrentResults(List<AssetRecord> assets) =>
+        ResultVersions.Newest(assets).OrderBy(r => r.Role).ThenBy(r => r.Index)
+            .Select(r => ToView(r) with { Original = ResultVersions.OriginalOf(r, assets) is { } o ? ToView(o) : null })
+            .ToList();
 
     public static TaskView ToView(TaskRecord t, IReadOnlyDictionary<Guid, AssetRecord> sources, ILookup<Guid, AssetRecord> results, ProviderRegistry registry)
     {
@@ -45,7 +52,7 @@ public static class TaskRecords
             t.CompletedUtc is { } done ? Utc(done) : null,
             t.ProcessingMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
             source,
-            results[t.Id].OrderBy(r => r.Role).ThenBy(r => r.Index).Select(ToView).ToList(),
+            CurrentResults(results[t.Id].ToList()),
             t.RetryOfId) { CostUnpriced = t.CostUnpriced };
     }
 }

@@ -6,6 +6,7 @@ using BlazorCutout.Web.Infrastructure;
 using BlazorCutout.Web.Tasks.Callbacks;
 using BlazorCutout.Web.Tasks.Live;
 using BlazorCutout.Web.Tasks.Storage;
+using BlazorCutout.Web.Tasks.TouchUp;
 using BlazorCutout.Web.Tasks.UrlFetch;
 using BlazorCutout.Web.Tasks.Worker;
 using Microsoft.AspNetCore.Http.Connections;
@@ -61,6 +62,8 @@ public static class TaskServiceCollectionExtensions
         services.TryAddSingleton<UrlImageFetcher>();
         services.TryAddSingleton<TaskService>();
         services.TryAddSingleton<ITaskService>(sp => sp.GetRequiredService<TaskService>());
+        services.TryAddSingleton<ResultTouchUps>();
+        services.TryAddSingleton<ITouchUpAccess>(sp => sp.GetRequiredService<ResultTouchUps>());
 
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
@@ -73,7 +76,7 @@ public static class TaskServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The hub (<c>/hubs/tasks</c>) and the asset endpoints.</summary>
+    /// <summary>The hub (<c>/hubs/tasks</c>), the asset endpoints and the touch-up endpoint.</summary>
     public static IEndpointRouteBuilder MapTasks(this IEndpointRouteBuilder app)
     {
         // WebSockets only: a WebSocket is one request, authenticated once, so the connection is bound to that user for
@@ -81,6 +84,7 @@ public static class TaskServiceCollectionExtensions
         app.MapHub<TaskHub>(TaskHub.Path, options => options.Transports = HttpTransportType.WebSockets).RequireSignedInApi();
         app.MapAssetEndpoints();
         app.MapCallbackEndpoints();
+        app.MapTouchUpEndpoints();
         return app;
     }
 }

@@ -34,6 +34,7 @@ public sealed class StudioRenderer : IAsyncDisposable
         context.Services.AddScoped<AppDialogs>();
         context.Services.AddSingleton<BlazorCutout.Web.Teams.IMyTeams, NoTeams>();
         context.Services.AddSingleton<BlazorCutout.Web.Teams.ITeamSharing, NoTeams>();
+        context.Services.AddSingleton<BlazorCutout.Web.Tasks.TouchUp.ITouchUpAccess>(TouchUps);
         var auth = context.AddAuthorization();
         auth.SetAuthorized("member@example.test");
         auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, "user-1"));
@@ -42,6 +43,9 @@ public sealed class StudioRenderer : IAsyncDisposable
     }
 
     public FakeTaskService Tasks { get; }
+
+    /// <summary>Whether the signed-in user may touch up tasks (no one, unless a test says so).</summary>
+    public TouchUpAccessDouble TouchUps { get; } = new();
 
     /// <summary>Where open select lists and menus are drawn (MudBlazor renders them outside the component).</summary>
     public IRenderedComponent<MudPopoverProvider> Popovers { get; }
@@ -185,4 +189,12 @@ public sealed class NoTeams : BlazorCutout.Web.Teams.IMyTeams, BlazorCutout.Web.
     public Task<bool> UnshareAsync(string actorId, Guid taskId, CancellationToken ct = default) => throw new NotSupportedException();
 
     public Task<IReadOnlyList<string>> SetTagsAsync(string actorId, Guid taskId, IEnumerable<string> tags, CancellationToken ct = default) => throw new NotSupportedException();
+}
+
+/// <summary>The answer the result view gets when it asks whether to offer "Touch up".</summary>
+public sealed class TouchUpAccessDouble : BlazorCutout.Web.Tasks.TouchUp.ITouchUpAccess
+{
+    public bool MayEdit { get; set; }
+
+    public Task<bool> MayEditAsync(string userId, Guid taskId, CancellationToken ct = default) => Task.FromResult(MayEdit);
 }

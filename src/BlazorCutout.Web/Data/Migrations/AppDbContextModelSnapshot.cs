@@ -222,6 +222,9 @@ namespace BlazorCutout.Web.Data.Migrations
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("EditedFromId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -255,6 +258,9 @@ namespace BlazorCutout.Web.Data.Migrations
 
                     b.Property<Guid?>("TaskId")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Width")
                         .HasColumnType("INTEGER");

@@ -14,6 +14,14 @@ public sealed class AssetRecord
     public TaskAssetRole Role { get; set; }
     /// <summary>Order among a task's results (a batch of N images).</summary>
     public int Index { get; set; }
+    /// <summary>
+    /// 0 for what the provider returned; each touch-up (erase/restore brush) adds a new row with the next number and
+    /// the same task, role and index, so the original is never overwritten. The highest version is the current result
+    /// (<c>ResultVersions</c>).
+    /// </summary>
+    public int Version { get; set; }
+    /// <summary>The result version this one was touched up from; null for the provider's own result.</summary>
+    public Guid? EditedFromId { get; set; }
     public required string ContentType { get; set; }
     /// <summary>The name offered on download (sanitised).</summary>
     public required string FileName { get; set; }

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Security.Claims;
 using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Data.Tasks;
+using BlazorCutout.Web.Tasks.TouchUp;
 using BlazorCutout.Web.Teams.Access;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -97,7 +98,7 @@ public static class AssetArchive
         var order = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
         var entries = assets.GroupBy(a => a.TaskId!.Value)
             .OrderBy(g => order[g.Key])
-            .SelectMany(g => Pick(g.ToList(), a => a.Role).OrderBy(a => a.Role).ThenBy(a => a.Index))
+            .SelectMany(g => Pick(ResultVersions.Newest(g).ToList(), a => a.Role).OrderBy(a => a.Role).ThenBy(a => a.Index))
             .ToList();
         if (entries.Count == 0)
             return Results.NotFound();
