@@ -1,10 +1,11 @@
 using BlazorCutout.Engine;
 using BlazorCutout.Providers;
-using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Data.Tasks;
+using BlazorCutout.Web.Data;
+using BlazorCutout.Web.Shared;
+using BlazorCutout.Web.Tasks.Live;
 using BlazorCutout.Web.Tasks.Storage;
 using BlazorCutout.Web.Teams.Access;
-using BlazorCutout.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorCutout.Web.Tasks.TouchUp;
