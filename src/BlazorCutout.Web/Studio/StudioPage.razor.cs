@@ -90,14 +90,14 @@ public sealed partial class StudioPage
     {
         if (!firstRender)
             return;
-        if (!await script.AttachAsync(workArea, fileInput?.Element, OnBatchGivenAsync))
+        if (!await script.AttachAsync(workArea, fileInput?.Element, OnBatchGivenAsync, userId))
             return;
         if (userId.Length > 0)
         {
             dismissed = script.Dismissed(userId);
             // Only after the first interactive render, because the removed cards are known only to the browser:
             // a card never shows up only to vanish.
-            await cards.RestoreAsync(dismissed, Clock.GetUtcNow());
+            await cards.RestoreAsync(dismissed, script.Pending(userId), Clock.GetUtcNow());
         }
         restored = true;
         StateHasChanged();
