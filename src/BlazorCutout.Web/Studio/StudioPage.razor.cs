@@ -22,6 +22,8 @@ public sealed partial class StudioPage
     [Inject] private IJSRuntime JS { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
     [Inject] private ILogger<StudioPage> Logger { get; set; } = default!;
+    [Inject] private Infrastructure.IntakeRateLimiter IntakeLimit { get; set; } = default!;
+    [Inject] private Infrastructure.ClientAddress Client { get; set; } = default!;
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
@@ -72,7 +74,7 @@ public sealed partial class StudioPage
     {
         // Before the first await: the first render (and DisposeAsync) may come before this completes.
         script = new StudioScript(JS, Logger);
-        intake = new UploadIntake(Tasks, Logger, StateHasChanged);
+        intake = new UploadIntake(Tasks, Logger, StateHasChanged, () => IntakeLimit.TryTake(Client.Value));
         cards = new StudioCards(Tasks, Logger, StateHasChanged);
         var user = (await AuthenticationState).User;
         userId = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
