@@ -37,6 +37,12 @@ public sealed class StudioScript(IJSRuntime js, ILogger logger) : IAsyncDisposab
         {
             return false;
         }
+        catch (JSException ex)
+        {
+            // The page left before the script ran (its elements are gone): a lost wiring, never a lost circuit.
+            logger.LogDebug(ex, "The Studio's drop zone could not be attached.");
+            return false;
+        }
     }
 
     /// <summary>The user's removed cards, kept by studio.js; none when it could not be loaded.</summary>
