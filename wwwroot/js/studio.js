@@ -39,16 +39,19 @@ function hasFiles(event) {
  * turn: what the user had chosen then (provider, mode, options) is what the batch is sent with, whatever they click
  * while it waits or uploads. The announcement goes out before the batch's change event, on the same connection.
  */
-export function attachDropZone(zone, input, announcer) {
+export function attachDropZone(zone, input, announcer, pendingKey) {
     const waiting = [];
+    // The batch being read, by its key in the pending store (see PendingUploads.cs).
+    let current = null;
     let reading = false;
     let handingOver = false;
     let numbered = 0;
 
     const handOver = () => {
         if (reading || waiting.length === 0) return;
-        const { id, files: batch } = waiting.shift();
+        const { id, files: batch, pendingId } = waiting.shift();
         reading = true;
+        current = pendingId;
         handed.set(input, batch);
         handedIds.set(input, id);
         const transfer = new DataTransfer();
@@ -64,6 +67,12 @@ export function attachDropZone(zone, input, announcer) {
     const enqueue = files => {
         if (!files || files.length === 0) return;
         const batch = { id: ++numbered, files: Array.from(files) };
+        // Kept until .NET has read it (next()): if the page or the server goes away first, the next load of the
+        // Studio finds it here and says which files never arrived.
+        if (pendingKey) {
+            batch.pendingId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+            addPending(pendingKey, { id: batch.pendingId, names: batch.files.map(f => f.name), at: Date.now() });
+        }
         if (announcer) {
             announcer.invokeMethodAsync('BatchGiven', batch.id, batch.files.map(f => f.name))
                 .catch(() => { /* the circuit is gone: nothing to announce to */ });
@@ -120,6 +129,8 @@ export function attachDropZone(zone, input, announcer) {
     return {
         /** .NET has read every file of the batch it was handed: the next one may replace it. */
         next() {
+            if (pendingKey && current) removePending(pendingKey, current);
+            current = null;
             reading = false;
             handed.delete(input);
             handedIds.delete(input);
@@ -274,4 +285,57 @@ export function reveal(element, focus) {
     element.scrollIntoView({ block: 'start', behavior: 'instant' });
     // Focus only when the user opened it: a result that opens by itself must not pull the cursor out of a field.
     if (focus) element.focus({ preventScroll: true });
+}
+
+// The Studio's drops not read to the end (PendingUploads.cs): [{ id, names, at }] in localStorage, per user.
+function readBatches(key) {
+    try {
+        const batches = JSON.parse(localStorage.getItem(key) || '[]');
+        return Array.isArray(batches)
+            ? batches.filter(b => b && typeof b.id === 'string' && Array.isArray(b.names) && typeof b.at === 'number')
+            : [];
+    } catch {
+        return [];
+    }
+}
+
+function writeBatches(key, batches) {
+    try {
+        if (batches.length === 0) localStorage.removeItem(key);
+        else localStorage.setItem(key, JSON.stringify(batches));
+    } catch {
+        // see readIds
+    }
+}
+
+// This page's own drops still being read: never taken for interrupted ones by keepPending.
+const live = new Set();
+
+function addPending(key, batch) {
+    live.add(batch.id);
+    writeBatches(key, readBatches(key).concat([batch]));
+}
+
+function removePending(key, id) {
+    live.delete(id);
+    writeBatches(key, readBatches(key).filter(b => b.id !== id));
+}
+
+/** The pending drops no older than maxAgeMs (older ones are forgotten), but this page's own. */
+export function readPending(key, maxAgeMs) {
+    const since = Date.now() - maxAgeMs;
+    const batches = readBatches(key).filter(b => b.at >= since || live.has(b.id));
+    writeBatches(key, batches);
+    return batches.filter(b => !live.has(b.id));
+}
+
+/**
+ * Keeps only the files named by refs ("batchId/index", one per interrupted card still shown); a name that is no
+ * longer kept becomes null, so the other refs of its batch stay valid.
+ */
+export function keepPending(key, refs) {
+    const keep = new Set(refs || []);
+    writeBatches(key, readBatches(key)
+        .map(b => live.has(b.id) ? b : { ...b, names: b.names.map((name, i) => keep.has(`${b.id}/${i}`) ? name : null) })
+        .filter(b => b.names.some(name => name !== null)));
 }

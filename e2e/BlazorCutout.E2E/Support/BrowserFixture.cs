@@ -6,7 +6,7 @@ namespace BlazorCutout.E2E.Support;
 /// One app process and one headless Chromium per test class (IClassFixture): each test opens its own
 /// browser context, so cookies never leak between tests.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     private IPlaywright? playwright;
 
@@ -16,12 +16,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // Open registration (the journeys register members), and room for many account posts from the one test address.
-        var appStarting = AppProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["BlazorCutout__Registration"] = "open",
-            ["BlazorCutout__Security__RateLimits__AccountPostsPerMinute"] = "1000",
-        });
+        var appStarting = AppProcess.StartAsync(Environment);
         playwright = await Playwright.CreateAsync();
         // Debian's chromium: Playwright's own browser download is not possible here.
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -34,17 +29,30 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>
+    /// The app's settings: open registration (the journeys register members), and room for many account posts and
+    /// images from the one test address. A fixture for one class may change them.
+    /// </summary>
+    protected virtual Dictionary<string, string> Environment => new()
+    {
+        ["BlazorCutout__Registration"] = "open",
+        ["BlazorCutout__Security__RateLimits__AccountPostsPerMinute"] = "1000",
+        ["BlazorCutout__Security__RateLimits__ImagesPerMinute"] = "1000",
+    };
+
+    /// <summary>
     /// A fresh, cookie-less browser context with its own page, at a desktop size. Console errors (CSP
     /// violations, failed loads, script errors) are added to <paramref name="consoleErrors"/> when given. The browser
     /// is in <paramref name="timezoneId"/> (an IANA id, e.g. "Asia/Tokyo") when given, else in the machine's zone.
     /// </summary>
-    public async Task<IPage> NewPageAsync(ICollection<string>? consoleErrors = null, string? timezoneId = null)
+    /// <param name="headers">Sent with every request of the context (e.g. X-Forwarded-For, which the app believes from loopback).</param>
+    public async Task<IPage> NewPageAsync(ICollection<string>? consoleErrors = null, string? timezoneId = null, IDictionary<string, string>? headers = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = App.BaseUrl,
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
             TimezoneId = timezoneId,
+            ExtraHTTPHeaders = headers,
         });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();

@@ -25,7 +25,7 @@ public interface IProviderAccountControl
 /// atomically. Calls already running finish on the instance they started with, which is disposed after a grace period.
 /// What the old instance learned about the account is carried over only when the key and base URL did not change.
 /// </summary>
-public sealed class ReconfigurableProvider<TOptions> : ICutoutProvider, IProviderAccountControl, IDisposable
+public sealed class ReconfigurableProvider<TOptions> : ICutoutProvider, IProviderAccountControl, IProviderConnectionTest, IDisposable
     where TOptions : RemoteProviderOptions
 {
     /// <summary>How long a replaced instance is kept for the calls still using it.</summary>
@@ -70,6 +70,11 @@ public sealed class ReconfigurableProvider<TOptions> : ICutoutProvider, IProvide
     public ProviderAvailability? AccountState => (_current.Provider as IProviderAccountControl)?.AccountState;
 
     public void ClearAccountState() => (_current.Provider as IProviderAccountControl)?.ClearAccountState();
+
+    public Task<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken) =>
+        _current.Provider is IProviderConnectionTest test
+            ? test.TestConnectionAsync(cancellationToken)
+            : Task.FromResult(new ConnectionTestResult(ConnectionTestOutcome.NotOffered, $"{Descriptor.DisplayName} offers no connection test.", DateTimeOffset.UtcNow));
 
     private Snapshot Create(TOptions options) => new(_build(options), options.BaseUrl, options.ApiKey);
 

@@ -15,7 +15,7 @@ namespace BlazorCutout.Providers;
 /// Wire formats, error mapping and the decision to refuse a submission while the account is held stay in the clients
 /// (HitPaw and Tengr send through <see cref="JsonApiClient"/>, PicWish and gpt.ge through <c>EnvelopeClient</c>).
 /// </summary>
-public abstract class RemoteProvider<TOptions, TApi> : ICutoutProvider, IProviderAccountControl, IProviderAccountStateSource, IDisposable
+public abstract class RemoteProvider<TOptions, TApi> : ICutoutProvider, IProviderAccountControl, IProviderAccountStateSource, IProviderConnectionTest, IDisposable
     where TOptions : RemoteProviderOptions
     where TApi : class
 {
@@ -96,6 +96,50 @@ public abstract class RemoteProvider<TOptions, TApi> : ICutoutProvider, IProvide
     public abstract Task<ProviderPoll> PollAsync(string providerTaskId, CancellationToken cancellationToken);
 
     public abstract Task<DownloadedContent> FetchAsync(ResultReference result, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Default: the service documents no call that costs nothing, so none is made and the admin page says so. A client
+    /// whose service documents one overrides this (usually with <see cref="QueryUnknownTaskAsync"/>).
+    /// </summary>
+    public virtual Task<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(new ConnectionTestResult(ConnectionTestOutcome.NotOffered,
+            $"{Name} documents no call that costs nothing, so there is no connection test; its first task shows whether the key works.",
+            Time.GetUtcNow()));
+
+    /// <summary>
+    /// The connection test of a service whose status query only reads: ask for a task that cannot exist. The documented
+    /// "no such task" answer proves the address and the key (the key is checked first); "key not valid" is a refusal;
+    /// anything else (no connection, a timeout, a 5xx, an open circuit) is a failure with its own message. See
+    /// docs/provider-status.md.
+    /// </summary>
+    /// <param name="call">The call made, for the message: "GET /api/tasks/visual/segmentation/{id}".</param>
+    protected async Task<ConnectionTestResult> QueryUnknownTaskAsync(string call, CancellationToken cancellationToken)
+    {
+        var unknown = "blazorcutout-connection-test-" + Guid.NewGuid().ToString("N");
+        ConnectionTestResult Result(ConnectionTestOutcome outcome, string message) => new(outcome, message, Time.GetUtcNow());
+        try
+        {
+            await PollAsync(unknown, cancellationToken).ConfigureAwait(false);
+            return Result(ConnectionTestOutcome.KeyAccepted, $"{Name} answered {call} for a task that does not exist: reachable, key accepted.");
+        }
+        catch (ProviderException e) when (e.Code is ProviderErrorCode.NotFound or ProviderErrorCode.InvalidInput)
+        {
+            return Result(ConnectionTestOutcome.KeyAccepted,
+                $"{Name} answered {call} with \"no such task\", as documented: reachable, key accepted. Nothing was charged.");
+        }
+        catch (ProviderException e) when (e.Code is ProviderErrorCode.AuthenticationFailed)
+        {
+            return Result(ConnectionTestOutcome.KeyRefused, e.Message);
+        }
+        catch (UrlRefusedException e)
+        {
+            return Result(ConnectionTestOutcome.Failed, $"The configured {Name} address is not allowed: {e.Message}");
+        }
+        catch (ProviderException e)
+        {
+            return Result(ConnectionTestOutcome.Failed, e.Message);
+        }
+    }
 
     public void Dispose()
     {

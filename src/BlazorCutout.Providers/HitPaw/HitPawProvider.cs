@@ -81,6 +81,10 @@ public sealed class HitPawProvider : RemoteProvider<HitPawOptions, IHitPawApi>
         return new ProviderSubmission.Accepted(data.JobId!, cost);
     }
 
+    /// <summary>A status query of an unknown task: it only reads, so it charges nothing (docs/provider-status.md).</summary>
+    public override Task<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken) =>
+        QueryUnknownTaskAsync("POST /api/task-status", cancellationToken);
+
     public override async Task<ProviderPoll> PollAsync(string providerTaskId, CancellationToken cancellationToken)
     {
         // Marked retry-safe by the interface: it only reads, so repeating it cannot charge.

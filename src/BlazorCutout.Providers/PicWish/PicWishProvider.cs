@@ -120,6 +120,10 @@ public sealed class PicWishProvider : RemoteProvider<PicWishOptions, IPicWishApi
         }
     }
 
+    /// <summary>A status query of an unknown task: it only reads, so it charges nothing (docs/provider-status.md).</summary>
+    public override Task<ConnectionTestResult> TestConnectionAsync(CancellationToken cancellationToken) =>
+        QueryUnknownTaskAsync("GET /api/tasks/visual/segmentation/{task_id}", cancellationToken);
+
     public override async Task<ProviderPoll> PollAsync(string providerTaskId, CancellationToken cancellationToken)
     {
         var envelope = await _client.SendAsync((api, key) => api.GetAsync(key, providerTaskId, cancellationToken),

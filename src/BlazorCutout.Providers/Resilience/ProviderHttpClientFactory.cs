@@ -32,6 +32,7 @@ public sealed class ProviderHttpClientFactory : IAsyncDisposable, IDisposable
     private readonly IHttpMessageHandlerFactory _handlers;
     private readonly ConcurrentDictionary<string, ProviderResiliencePipeline> _pipelines = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, ProviderResiliencePipeline> _byKey = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ProviderHealth> _health = new(StringComparer.OrdinalIgnoreCase);
     private int _version;
 
     public ProviderHttpClientFactory(SafeHttpHandlerFactory handlers, ILoggerFactory? loggers = null)
@@ -70,11 +71,17 @@ public sealed class ProviderHttpClientFactory : IAsyncDisposable, IDisposable
     private ProviderResiliencePipeline Create(string id, ProviderDescriptor descriptor, ProviderResilienceOptions? options)
     {
         var key = $"{id}#{Interlocked.Increment(ref _version)}";
+        var health = _health.GetOrAdd(id, _ => new ProviderHealth(TimeProvider.System));
+        health.SetCircuit(CircuitState.Closed); // the new pipeline's breaker starts closed
         var pipeline = new ProviderResiliencePipeline(id, key, options ?? new ProviderResilienceOptions(),
-            new ProviderRateLimiter(id, descriptor.Rate), _loggers.CreateLogger($"BlazorCutout.Providers.Http.{id}"));
+            new ProviderRateLimiter(id, descriptor.Rate), _loggers.CreateLogger($"BlazorCutout.Providers.Http.{id}"), health);
         _byKey[key] = pipeline;
         return pipeline;
     }
+
+    /// <summary>The provider's breaker and last outage as its pipeline saw them; "closed, nothing seen" before its first client.</summary>
+    public ProviderHealthSnapshot Health(string providerId) =>
+        _health.TryGetValue(providerId, out var health) ? health.Snapshot : ProviderHealthSnapshot.Unknown;
 
     private ProviderResiliencePipeline PipelineFor(string key) => _byKey.TryGetValue(key, out var pipeline) ? pipeline
         : throw new InvalidOperationException("A provider request reached the resilience handler without its pipeline mark.");

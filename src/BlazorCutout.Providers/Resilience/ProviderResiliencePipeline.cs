@@ -20,8 +20,10 @@ namespace BlazorCutout.Providers.Resilience;
 /// </summary>
 public sealed class ProviderResiliencePipeline
 {
-    internal ProviderResiliencePipeline(string providerId, string key, ProviderResilienceOptions options, ProviderRateLimiter limiter, ILogger logger)
+    internal ProviderResiliencePipeline(string providerId, string key, ProviderResilienceOptions options, ProviderRateLimiter limiter, ILogger logger,
+        ProviderHealth health)
     {
+        Health = health;
         ProviderId = providerId;
         Key = key;
         Options = options;
@@ -36,6 +38,8 @@ public sealed class ProviderResiliencePipeline
     public string Key { get; }
     public ProviderResilienceOptions Options { get; }
     public ProviderRateLimiter Limiter { get; }
+    /// <summary>The breaker's state and the last outage, for the admin page.</summary>
+    public ProviderHealth Health { get; }
 
     /// <summary>Adds this provider's strategies to the library's pipeline builder.</summary>
     internal void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder)
@@ -69,15 +73,28 @@ public sealed class ProviderResiliencePipeline
                 MinimumThroughput = Math.Max(2, Options.BreakerMinimumThroughput),
                 SamplingDuration = Options.BreakerSamplingDuration,
                 BreakDuration = Options.BreakDuration,
-                ShouldHandle = args => ValueTask.FromResult(IsOutage(args.Outcome)),
+                ShouldHandle = args =>
+                {
+                    var outage = IsOutage(args.Outcome);
+                    if (outage)
+                        Health.RecordFailure(Describe(args.Outcome));
+                    return ValueTask.FromResult(outage);
+                },
                 OnOpened = args =>
                 {
                     _logger.LogError("{Provider} circuit opened for {BreakMs:0} ms after {Reason}", ProviderId, args.BreakDuration.TotalMilliseconds, Describe(args.Outcome));
+                    Health.SetCircuit(CircuitState.Open);
+                    return ValueTask.CompletedTask;
+                },
+                OnHalfOpened = _ =>
+                {
+                    Health.SetCircuit(CircuitState.HalfOpen);
                     return ValueTask.CompletedTask;
                 },
                 OnClosed = _ =>
                 {
                     _logger.LogInformation("{Provider} circuit closed", ProviderId);
+                    Health.SetCircuit(CircuitState.Closed);
                     return ValueTask.CompletedTask;
                 },
             })

@@ -78,7 +78,8 @@ public sealed class AccountRegistrar(
             if (!string.IsNullOrEmpty(setupToken) && !viaSetup)
                 return new(RegistrationStatus.NotAllowed, [InvalidSetupLink]);
             var viaInvitation = !viaSetup && !string.IsNullOrEmpty(invitationToken);
-            if (viaInvitation && !await invitations.TryRedeemAsync(db, invitationToken, cancellationToken))
+            var invitation = viaInvitation ? await invitations.TryRedeemAsync(db, invitationToken, cancellationToken) : null;
+            if (viaInvitation && invitation is null)
                 return new(RegistrationStatus.NotAllowed, [InvalidInvitation]);
             var role = viaSetup ? Roles.Admin : Roles.Member;
 
@@ -94,6 +95,8 @@ public sealed class AccountRegistrar(
                     viaSetup ? "set-up link" : viaInvitation ? "invitation" : "open registration");
                 return new(RegistrationStatus.Accepted, []);
             }
+            if (invitation is not null)
+                await invitations.CompleteAsync(db, invitation, user.Id, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             if (viaSetup) setupLink.Close();
             logger.LogInformation("Created account {UserId} with role {Role} via {Via}", user.Id, role,

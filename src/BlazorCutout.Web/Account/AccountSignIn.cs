@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using BlazorCutout.Web.Data;
 using BlazorCutout.Web.Infrastructure;
@@ -17,6 +16,12 @@ namespace BlazorCutout.Web.Account;
 /// <c>BlazorCutout:Security:LockoutMinutes</c>, and a successful sign-in resets it.</item>
 /// </list>
 /// </summary>
+/// <remarks>
+/// Identity keeps the failed attempts (<c>AccessFailedCount</c>) and the lock's end (<c>LockoutEnd</c>) in the users
+/// table; how many lock-outs came in a row it has no column for (it zeroes <c>AccessFailedCount</c> at each lock), so
+/// that number is kept in Identity's own per-user token store (<c>AspNetUserTokens</c>): a restart does not reset the
+/// growth, and no schema change is needed.
+/// </remarks>
 public sealed class AccountSignIn(
     SignInManager<AppUser> signIn,
     UserManager<AppUser> users,
@@ -28,7 +33,8 @@ public sealed class AccountSignIn(
     public static readonly TimeSpan FailureFloor = TimeSpan.FromMilliseconds(400);
     public static readonly TimeSpan FirstLockout = TimeSpan.FromSeconds(30);
 
-    private static readonly ConcurrentDictionary<string, int> LockoutsInARow = new();
+    private const string TokenProvider = "BlazorCutout";
+    private const string LockoutsInARowToken = "LockoutsInARow";
     private static string? _dummyHash;
 
     public async Task<SignInResult> PasswordSignInAsync(string email, string password, bool remember)
@@ -47,7 +53,7 @@ public sealed class AccountSignIn(
             var wasLocked = await users.IsLockedOutAsync(user);
             result = await signIn.PasswordSignInAsync(user, password, remember, lockoutOnFailure: true);
             if (result.Succeeded)
-                LockoutsInARow.TryRemove(user.Id, out _);
+                await users.RemoveAuthenticationTokenAsync(user, TokenProvider, LockoutsInARowToken);
             else if (result.IsLockedOut && !wasLocked)
                 await SetGrowingLockoutAsync(user); // this failure just locked it
         }
@@ -61,7 +67,9 @@ public sealed class AccountSignIn(
 
     private async Task SetGrowingLockoutAsync(AppUser user)
     {
-        var inARow = LockoutsInARow.AddOrUpdate(user.Id, 1, (_, n) => Math.Min(n + 1, 20));
+        var before = int.TryParse(await users.GetAuthenticationTokenAsync(user, TokenProvider, LockoutsInARowToken), out var n) ? n : 0;
+        var inARow = Math.Clamp(before + 1, 1, 20);
+        await users.SetAuthenticationTokenAsync(user, TokenProvider, LockoutsInARowToken, inARow.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var max = TimeSpan.FromMinutes(Math.Max(1, security.Value.LockoutMinutes));
         var length = TimeSpan.FromTicks(Math.Min(max.Ticks, FirstLockout.Ticks << (inARow - 1)));
         await users.SetLockoutEndDateAsync(user, clock.GetUtcNow() + length);

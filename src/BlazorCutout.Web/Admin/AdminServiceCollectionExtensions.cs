@@ -7,6 +7,7 @@ public static class AdminServiceCollectionExtensions
         services.AddScoped<AdminDirectory>();
         services.AddSingleton<Usage.UsageReporter>();
         services.AddSingleton<Usage.BudgetTargets>();
+        services.AddScoped<Usage.IProviderStatus, Usage.ProviderStatus>();
         services.AddScoped<Users.UserAdmin>();
         return services;
     }

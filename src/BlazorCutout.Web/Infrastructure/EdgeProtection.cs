@@ -8,7 +8,8 @@ namespace BlazorCutout.Web.Infrastructure;
 
 /// <summary>
 /// What the app does at its edge before any page runs: believe forwarded headers only from known proxies, send HSTS on
-/// https, and throttle the account forms per client address (429 with Retry-After).
+/// https, and throttle the account forms per client address (429 with Retry-After), and the Studio's images per client
+/// address (<see cref="IntakeRateLimiter"/>: they come through the circuit, which the middleware does not see).
 /// </summary>
 public static class EdgeProtection
 {
@@ -36,6 +37,9 @@ public static class EdgeProtection
             options.IncludeSubDomains = false; // other services may share the parent domain over http
         });
 
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IntakeRateLimiter>(); // images through the circuit, per address
+        services.AddScoped<ClientAddress>();
         var limits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
         services.AddRateLimiter(options =>
         {

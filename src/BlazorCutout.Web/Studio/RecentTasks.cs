@@ -32,10 +32,11 @@ public static class RecentTasks
         candidates.Where(v => !dismissed.Contains(v.Id)).ToList();
 
     /// <summary>
-    /// The user's tasks that come back as cards at <paramref name="now"/>, newest first; none when they cannot be loaded.
-    /// Prunes <paramref name="dismissed"/> to the candidates on the way.
+    /// The user's tasks that could come back at <paramref name="now"/> and those that do come back as cards (the
+    /// candidates whose card was not removed), newest first; none when they cannot be loaded. Prunes
+    /// <paramref name="dismissed"/> to the candidates on the way.
     /// </summary>
-    public static async Task<IReadOnlyList<TaskView>> LoadAsync(ITaskService tasks, string userId, DismissedTasks? dismissed, DateTimeOffset now, ILogger logger)
+    public static async Task<(IReadOnlyList<TaskView> Candidates, IReadOnlyList<TaskView> Restored)> LoadAsync(ITaskService tasks, string userId, DismissedTasks? dismissed, DateTimeOffset now, ILogger logger)
     {
         var hidden = dismissed is null ? new HashSet<Guid>() : await dismissed.LoadAsync();
         IReadOnlyList<TaskView> candidates;
@@ -46,10 +47,10 @@ public static class RecentTasks
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogWarning(ex, "Loading the recent tasks failed");
-            return [];
+            return ([], []);
         }
         if (dismissed is not null && hidden.Count > 0)
             await dismissed.KeepOnlyAsync(candidates.Select(v => v.Id));
-        return Restored(candidates, hidden);
+        return (candidates, Restored(candidates, hidden));
     }
 }

@@ -13,6 +13,7 @@ public sealed class StudioCards(ITaskService tasks, ILogger logger, Action chang
 {
     private readonly List<UploadItem> items = [];
     private readonly Dictionary<Guid, TaskChanged> latest = [];
+    private PendingUploads? pending;
 
     /// <summary>Whose tasks these are: set once the page knows the signed-in user.</summary>
     public string UserId { get; set; } = "";
@@ -144,11 +145,13 @@ public sealed class StudioCards(ITaskService tasks, ILogger logger, Action chang
 
     /// <summary>
     /// After a reload (or coming back from another page) the table shows the <see cref="RecentTasks"/> whose cards the
-    /// user did not remove, as cards that follow their tasks live like new ones.
+    /// user did not remove, as cards that follow their tasks live like new ones, and, last, a card that says so for
+    /// each file of an earlier drop that never arrived (<see cref="PendingUploads"/>).
     /// </summary>
-    public async Task RestoreAsync(DismissedTasks? dismissed, DateTimeOffset now)
+    public async Task RestoreAsync(DismissedTasks? dismissed, PendingUploads? pendingUploads, DateTimeOffset now)
     {
-        foreach (var view in await RecentTasks.LoadAsync(tasks, UserId, dismissed, now, logger))
+        var (candidates, restored) = await RecentTasks.LoadAsync(tasks, UserId, dismissed, now, logger);
+        foreach (var view in restored)
         {
             if (items.Any(i => i.Task?.Id == view.Id))
                 continue;
@@ -158,6 +161,13 @@ public sealed class StudioCards(ITaskService tasks, ILogger logger, Action chang
             // A change that arrived while the page was loading: apply it, and load the results if it ended the task.
             if (latest.TryGetValue(view.Id, out var change) && item.Apply(change) && change.State.IsFinal())
                 await RefreshAsync(item);
+        }
+        if ((pending = pendingUploads) is not null)
+        {
+            // Matched against every recent task, removed cards too: a file that arrived is never called interrupted.
+            var interrupted = InterruptedUploads.Find(await pending.LoadAsync(RecentTasks.Window), candidates);
+            items.AddRange(interrupted.Select(x => UploadItem.Interrupted(x.FileName, x.Ref)));
+            await pending.KeepOnlyAsync(interrupted.Select(x => x.Ref));
         }
     }
 
@@ -170,6 +180,8 @@ public sealed class StudioCards(ITaskService tasks, ILogger logger, Action chang
         var ids = removed.Select(i => i.Task?.Id).OfType<Guid>().ToList();
         if (dismissed is not null && ids.Count > 0)
             await dismissed.AddAsync(ids);
+        if (pending is not null && removed.Any(i => i.PendingRef is not null))
+            await pending.KeepOnlyAsync(items.Select(i => i.PendingRef).OfType<string>());
     }
 
     /// <summary>Applies a change that arrived before the submission returned, then loads results if it is already over.</summary>

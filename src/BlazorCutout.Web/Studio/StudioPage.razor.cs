@@ -22,6 +22,8 @@ public sealed partial class StudioPage
     [Inject] private IJSRuntime JS { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
     [Inject] private ILogger<StudioPage> Logger { get; set; } = default!;
+    [Inject] private Infrastructure.IntakeRateLimiter IntakeLimit { get; set; } = default!;
+    [Inject] private Infrastructure.ClientAddress Client { get; set; } = default!;
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
@@ -77,7 +79,7 @@ public sealed partial class StudioPage
     {
         // Before the first await: the first render (and DisposeAsync) may come before this completes.
         script = new StudioScript(JS, Logger);
-        intake = new UploadIntake(Tasks, Logger, StateHasChanged);
+        intake = new UploadIntake(Tasks, Logger, StateHasChanged, () => IntakeLimit.TryTake(Client.Value));
         cards = new StudioCards(Tasks, Logger, StateHasChanged);
         var user = (await AuthenticationState).User;
         userId = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
@@ -98,7 +100,7 @@ public sealed partial class StudioPage
             await RevealResultAsync();
             return;
         }
-        if (!await script.AttachAsync(workArea, fileInput?.Element, OnBatchGivenAsync))
+        if (!await script.AttachAsync(workArea, fileInput?.Element, OnBatchGivenAsync, userId))
             return;
         await script.AttachResultKeysAsync(workArea, OnResultKeyAsync);
         ticking = new CancellationTokenSource();
@@ -108,7 +110,7 @@ public sealed partial class StudioPage
             dismissed = script.Dismissed(userId);
             // Only after the first interactive render, because the removed cards are known only to the browser:
             // a card never shows up only to vanish.
-            await cards.RestoreAsync(dismissed, Clock.GetUtcNow());
+            await cards.RestoreAsync(dismissed, script.Pending(userId), Clock.GetUtcNow());
         }
         restored = true;
         StateHasChanged();

@@ -19,8 +19,10 @@ public sealed class StudioScript(IJSRuntime js, ILogger logger) : IAsyncDisposab
     /// <summary>
     /// Loads studio.js and wires the drop zone; false when the circuit is gone. <paramref name="given"/> hears of every
     /// batch (its number and file names) the moment it is dropped, pasted or picked, before it waits its turn to be read.
+    /// With <paramref name="userId"/>, each batch is also kept as pending in the browser until it has been read
+    /// (<see cref="PendingUploads"/>).
     /// </summary>
-    public async Task<bool> AttachAsync(ElementReference workArea, ElementReference? fileInput, Func<int, string[], Task> given)
+    public async Task<bool> AttachAsync(ElementReference workArea, ElementReference? fileInput, Func<int, string[], Task> given, string? userId = null)
     {
         try
         {
@@ -28,12 +30,19 @@ public sealed class StudioScript(IJSRuntime js, ILogger logger) : IAsyncDisposab
             if (module is not null && fileInput is { } input)
             {
                 announcer = DotNetObjectReference.Create(new BatchAnnouncer(given));
-                dropHandle = await module.InvokeAsync<IJSObjectReference>("attachDropZone", workArea, input, announcer);
+                dropHandle = await module.InvokeAsync<IJSObjectReference>("attachDropZone", workArea, input, announcer,
+                    string.IsNullOrEmpty(userId) ? null : PendingUploads.KeyFor(userId));
             }
             return true;
         }
         catch (JSDisconnectedException)
         {
+            return false;
+        }
+        catch (JSException ex)
+        {
+            // The page left before the script ran (its elements are gone): a lost wiring, never a lost circuit.
+            logger.LogDebug(ex, "The Studio's drop zone could not be attached.");
             return false;
         }
     }
@@ -69,6 +78,9 @@ public sealed class StudioScript(IJSRuntime js, ILogger logger) : IAsyncDisposab
 
     /// <summary>The user's removed cards, kept by studio.js; none when it could not be loaded.</summary>
     public DismissedTasks? Dismissed(string userId) => module is null ? null : new DismissedTasks(module, userId, logger);
+
+    /// <summary>The user's drops not read to the end, kept by studio.js; none when it could not be loaded.</summary>
+    public PendingUploads? Pending(string userId) => module is null ? null : new PendingUploads(module, userId, logger);
 
     public async Task<ClientImageFacts[]?> InspectAsync(ElementReference? input, int expected)
     {

@@ -12,7 +12,11 @@ namespace BlazorCutout.Web.Studio;
 /// against the provider's limits, and their bytes; every problem ends up on the item as one sentence.
 /// </summary>
 /// <param name="changed">Re-renders the page, so reading progress shows while the bytes travel.</param>
-public sealed class UploadIntake(ITaskService tasks, ILogger logger, Action changed)
+/// <param name="admit">
+/// Counts one image against the client address's limit (<see cref="Infrastructure.IntakeRateLimiter"/>): null when it
+/// may come in, else the refusal in words. None: no limit (component tests).
+/// </param>
+public sealed class UploadIntake(ITaskService tasks, ILogger logger, Action changed, Func<string?>? admit = null)
 {
     /// <summary>Files taken from one drop; more are refused with a message rather than silently dropped.</summary>
     public const int MaxFilesPerDrop = 20;
@@ -66,6 +70,11 @@ public sealed class UploadIntake(ITaskService tasks, ILogger logger, Action chan
             item.Reject($"The file is {TaskText.Bytes(file.Size)}; the limit is {TaskText.Bytes(max)}.");
             return null;
         }
+        if (admit?.Invoke() is { } refused)
+        {
+            item.Reject(refused);
+            return null;
+        }
         try
         {
             var bytes = new byte[file.Size];
@@ -113,11 +122,17 @@ public sealed class UploadIntake(ITaskService tasks, ILogger logger, Action chan
 
     /// <summary>
     /// The image behind <paramref name="url"/>, fetched by the server for the card's provider; null (and the card
-    /// rejected) when it cannot be. <paramref name="busy"/> is called when only a cap on fetches at once stood in the way,
-    /// so the page can keep the address for another try.
+    /// rejected) when it cannot be. <paramref name="busy"/> is called when only a cap on fetches at once or the limit per
+    /// client address stood in the way, so the page can keep the address for another try.
     /// </summary>
     public async Task<IncomingImage?> FetchAsync(string url, UploadItem item, Action? busy = null)
     {
+        if (admit?.Invoke() is { } refused)
+        {
+            item.Reject(refused);
+            busy?.Invoke();
+            return null;
+        }
         IncomingImage image;
         try
         {

@@ -27,6 +27,9 @@ public sealed class UploadItem
     /// <summary>What a success falls short of (a partial batch), shown under the status.</summary>
     public string? Note { get; private set; }
 
+    /// <summary>Set on a card for a file whose upload was cut off by a reload or a restart: its place in <see cref="PendingUploads"/>.</summary>
+    public string? PendingRef { get; private init; }
+
     public TaskView? Task { get; private set; }
     public CutoutTaskState? State { get; private set; }
     public int? Progress { get; private set; }
@@ -52,7 +55,7 @@ public sealed class UploadItem
     {
         UploadPhase.Checking => "checking",
         UploadPhase.Reading => "uploading",
-        UploadPhase.Rejected => "rejected",
+        UploadPhase.Rejected => PendingRef is null ? "rejected" : "interrupted",
         _ => (State ?? CutoutTaskState.Queued).ToString().ToLowerInvariant(),
     };
 
@@ -106,6 +109,17 @@ public sealed class UploadItem
     {
         var item = new UploadItem { FileName = view.Source.FileName, Size = view.Source.Bytes };
         item.Attach(view);
+        return item;
+    }
+
+    /// <summary>
+    /// The final card of a file that never arrived: the bytes were only in the browser's page that went away, so the
+    /// only way on is to drop it again (Retry has nothing to send).
+    /// </summary>
+    public static UploadItem Interrupted(string fileName, string pendingRef)
+    {
+        var item = new UploadItem { FileName = fileName, PendingRef = pendingRef };
+        item.Reject(InterruptedUploads.Message);
         return item;
     }
 

@@ -153,6 +153,36 @@ public sealed class ResilienceHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_breaker_state_and_the_last_outage_are_readable_for_the_admin_page()
+    {
+        var (client, pipeline, _) = Client(new ProviderResilienceOptions
+        {
+            MaxRetryAttempts = 0,
+            BreakerMinimumThroughput = 2,
+            BreakerFailureRatio = 0.5,
+            BreakDuration = TimeSpan.FromMilliseconds(500), // Polly's shortest
+        });
+        Assert.Equal(ProviderHealthSnapshot.Unknown, pipeline.Health.Snapshot);
+        var before = DateTimeOffset.UtcNow;
+
+        for (var i = 0; i < 2; i++) (await client.GetAsync("fail")).Dispose();
+        await Assert.ThrowsAsync<ProviderException>(() => client.GetAsync("ok"));
+
+        var open = pipeline.Health.Snapshot;
+        Assert.Equal(CircuitState.Open, open.Circuit);
+        Assert.Equal("HTTP 500", open.LastFailure);
+        Assert.True(open.LastFailureAt >= before && open.CircuitSince >= before);
+
+        // After the break, one trial call goes through (half-open); it succeeds, so the breaker closes again.
+        await Task.Delay(TimeSpan.FromMilliseconds(700));
+        using (var trial = await client.GetAsync("ok"))
+            Assert.Equal(HttpStatusCode.OK, trial.StatusCode);
+        var closed = pipeline.Health.Snapshot;
+        Assert.Equal(CircuitState.Closed, closed.Circuit);
+        Assert.Equal("HTTP 500", closed.LastFailure); // the last outage stays on record
+    }
+
+    [Fact]
     public async Task A_breaker_is_per_provider()
     {
         var (broken, _, _) = Client(new ProviderResilienceOptions { MaxRetryAttempts = 0, BreakerMinimumThroughput = 2, BreakDuration = TimeSpan.FromMinutes(1) });

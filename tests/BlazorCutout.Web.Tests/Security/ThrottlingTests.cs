@@ -94,6 +94,30 @@ public sealed class ThrottlingTests
         Assert.InRange((await LockAsync(app, attacker, email)).TotalSeconds, 25, 31);
     }
 
+    [Fact]
+    public async Task The_growth_of_the_lockout_is_kept_in_the_database_so_a_restart_does_not_reset_it()
+    {
+        using var before = new AppFactory();
+        var email = TestBrowser.UniqueEmail();
+        using (var owner = before.CreateBrowser())
+            await owner.RegisterSignedInAsync(email);
+        using (var attacker = before.CreateBrowser())
+        {
+            Assert.InRange((await LockAsync(before, attacker, email)).TotalSeconds, 25, 31);
+            await ExpireLockoutAsync(before, email);
+            Assert.InRange((await LockAsync(before, attacker, email)).TotalSeconds, 55, 61);
+        }
+        await ExpireLockoutAsync(before, email);
+
+        // The same data directory, a new app: the third lock in a row is still the third (2 min), not a first one.
+        using var after = new AppFactory().WithSetting("BlazorCutout:Data:Directory", before.DataDirectory);
+        using var again = after.CreateBrowser();
+        Assert.InRange((await LockAsync(after, again, email)).TotalSeconds, 115, 121);
+        await using var scope = after.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        Assert.Equal("3", await users.GetAuthenticationTokenAsync((await users.FindByEmailAsync(email))!, "BlazorCutout", "LockoutsInARow"));
+    }
+
     private static async Task<TimeSpan> LockAsync(AppFactory app, TestBrowser browser, string email)
     {
         for (var i = 0; i < 5; i++)

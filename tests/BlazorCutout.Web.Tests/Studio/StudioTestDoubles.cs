@@ -2,11 +2,13 @@ using System.Security.Claims;
 using BlazorCutout.Engine;
 using BlazorCutout.Providers;
 using BlazorCutout.Providers.Local;
+using BlazorCutout.Web.Infrastructure;
 using BlazorCutout.Web.Shared;
 using BlazorCutout.Web.Tasks;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using MudBlazor;
 using MudBlazor.Services;
 
@@ -21,7 +23,8 @@ public sealed class StudioRenderer : IAsyncDisposable
 {
     private readonly BunitContext context = new();
 
-    public StudioRenderer(FakeTaskService? tasks = null)
+    /// <param name="imagesPerMinute">The circuit's client address's limit on images taken in (<see cref="RateLimitOptions"/>).</param>
+    public StudioRenderer(FakeTaskService? tasks = null, int imagesPerMinute = 1000)
     {
         Tasks = tasks ?? new FakeTaskService();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
@@ -32,6 +35,8 @@ public sealed class StudioRenderer : IAsyncDisposable
         context.Services.AddSingleton<BrowserTimeZone>();
         context.Services.AddScoped<Notify>();
         context.Services.AddScoped<AppDialogs>();
+        context.Services.AddSingleton(new IntakeRateLimiter(Options.Create(new RateLimitOptions { ImagesPerMinute = imagesPerMinute })));
+        context.Services.AddScoped<ClientAddress>();
         context.Services.AddSingleton<BlazorCutout.Web.Teams.IMyTeams, NoTeams>();
         context.Services.AddSingleton<BlazorCutout.Web.Teams.ITeamSharing, NoTeams>();
         context.Services.AddSingleton<BlazorCutout.Web.Tasks.TouchUp.ITouchUpAccess>(TouchUps);

@@ -18,6 +18,10 @@ public sealed class InvitationRecord
     public DateTime ExpiresUtc { get; set; }
     /// <summary>Set once, when a registration used it; a used invitation never works again.</summary>
     public DateTime? UsedUtc { get; set; }
+    /// <summary>The account the registration made; null while unused, and when the address already had an account.</summary>
+    public string? UsedById { get; set; }
+    /// <summary>The team the new account joins as a member; null for an invitation to the server only.</summary>
+    public Guid? TeamId { get; set; }
 }
 
 internal sealed class InvitationRecordConfiguration : IEntityTypeConfiguration<InvitationRecord>
@@ -31,5 +35,9 @@ internal sealed class InvitationRecordConfiguration : IEntityTypeConfiguration<I
         b.Property(i => i.CreatedById).IsRequired().HasMaxLength(450);
         b.HasIndex(i => i.CreatedById);
         b.HasOne<AppUser>().WithMany().HasForeignKey(i => i.CreatedById).OnDelete(DeleteBehavior.Cascade);
+        b.Property(i => i.UsedById).HasMaxLength(450);
+        // The record outlives the account it made and the team it was for: the list then says "deleted".
+        b.HasOne<AppUser>().WithMany().HasForeignKey(i => i.UsedById).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne<BlazorCutout.Web.Data.Teams.Team>().WithMany().HasForeignKey(i => i.TeamId).OnDelete(DeleteBehavior.SetNull);
     }
 }

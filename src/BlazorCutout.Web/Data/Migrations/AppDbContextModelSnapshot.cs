@@ -34,9 +34,16 @@ namespace BlazorCutout.Web.Data.Migrations
                     b.Property<DateTime>("ExpiresUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("TokenHash")
                         .IsRequired()
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UsedById")
+                        .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("UsedUtc")
@@ -46,8 +53,12 @@ namespace BlazorCutout.Web.Data.Migrations
 
                     b.HasIndex("CreatedById");
 
+                    b.HasIndex("TeamId");
+
                     b.HasIndex("TokenHash")
                         .IsUnique();
+
+                    b.HasIndex("UsedById");
 
                     b.ToTable("Invitations", (string)null);
                 });
@@ -707,6 +718,16 @@ namespace BlazorCutout.Web.Data.Migrations
                         .HasForeignKey("CreatedById")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("BlazorCutout.Web.Data.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("BlazorCutout.Web.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UsedById")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("BlazorCutout.Web.Data.Tasks.AssetRecord", b =>
