@@ -57,6 +57,15 @@ public sealed class NarrowScreenTests(BrowserFixture fixture) : IClassFixture<Br
         Assert.True(lefts.Length >= 4 && lefts.Distinct().Count() == 1, $"History's row is not a card at {width} px: its cells start at {string.Join(", ", lefts)}");
         await PageFit.AssertWithinWidthAsync(page, page.GetByTestId("history-download"), "History's download button");
 
+        // History's filters live in the address: a link with one opens filtered, Reset takes it out, a reload keeps that.
+        await page.GotoAsync("/history?state=failed");
+        await Expect(page.GetByTestId("history-empty")).ToHaveTextAsync("No task matches these filters.");
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        await page.GetByTestId("filter-reset").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/history$"));
+        await page.ReloadAsync();
+        await Expect(page.Locator("tr.history-row")).ToHaveCountAsync(1);
+
         await GoToAsync(page, "Gallery");
         await Expect(page.GetByTestId("gallery-count")).Not.ToHaveTextAsync("Loading…");
         await BrowserFixture.ScreenshotAsync(page, $"narrow-{size}-5-gallery");
