@@ -19,6 +19,18 @@ public static class RepoPaths
         return path;
     }
 
+    /// <summary>axe-core's script, injected into pages by the accessibility checks (scripts/axe-core.sh fetches it from npm).</summary>
+    public static string AxeScript
+    {
+        get
+        {
+            var path = Path.Combine(Root, "data", "axe", "axe.min.js");
+            if (!File.Exists(path))
+                throw new FileNotFoundException("Run scripts/axe-core.sh first (./cutout test does): it fetches axe-core from npm.", path);
+            return path;
+        }
+    }
+
     /// <summary>Release or Debug: the web app is used as built in the same configuration as these tests.</summary>
     public static string Configuration { get; } =
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";

@@ -18,14 +18,6 @@ public sealed record HistoryFilters(
 
     public bool IsEmpty => this == None;
 
-    /// <summary>Filters from a query string; a value that does not parse is ignored (the filter stays open) rather than refused.</summary>
-    public static HistoryFilters FromQuery(string? provider, string? state, string? operation, string? from, string? to) => new(
-        Enum.TryParse<CutoutTaskState>(state, ignoreCase: true, out var s) && Enum.IsDefined(s) ? s : null,
-        string.IsNullOrWhiteSpace(provider) ? null : provider.Trim(),
-        Enum.TryParse<ProviderOperation>(operation, ignoreCase: true, out var o) && Enum.IsDefined(o) ? o : null,
-        DateOnly.TryParseExact(from, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var f) ? f : null,
-        DateOnly.TryParseExact(to, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var t) ? t : null);
-
     /// <summary>The service's query: From from the first instant of its day, To up to the first instant after its day.</summary>
     public TaskQuery ToQuery(TimeZoneInfo zone, int skip, int take) => new(
         State,

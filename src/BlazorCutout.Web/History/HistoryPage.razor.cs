@@ -37,21 +37,68 @@ public sealed partial class HistoryPage
 
     private (string Id, string Name)[] providerChoices = [];
 
-    /// <summary>Filters in the address (<c>?provider=&amp;state=&amp;operation=&amp;from=yyyy-MM-dd&amp;to=yyyy-MM-dd</c>): what the admin usage dashboard links to.</summary>
-    [SupplyParameterFromQuery(Name = "provider")] public string? ProviderParam { get; set; }
-    [SupplyParameterFromQuery(Name = "state")] public string? StateParam { get; set; }
-    [SupplyParameterFromQuery(Name = "operation")] public string? OperationParam { get; set; }
-    [SupplyParameterFromQuery(Name = "from")] public string? FromParam { get; set; }
-    [SupplyParameterFromQuery(Name = "to")] public string? ToParam { get; set; }
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+
+    /// <summary>The view the address asked for when the grid was made: its page, size and sort start from it.</summary>
+    private HistoryView requested = HistoryView.Default;
+    /// <summary>A new value makes a new grid, which starts from <see cref="requested"/> (a link to another view of this page).</summary>
+    private int gridGeneration;
+    /// <summary>What the grid shows now, as last written to the address.</summary>
+    private HistoryView shown = HistoryView.Default;
+    /// <summary>The grid's page (bound): a grid takes a page only after its first load, so the asked-for one is set then.</summary>
+    private int currentPage;
+    private bool restoringPage;
 
     protected override async Task OnInitializedAsync()
     {
-        filters = HistoryFilters.FromQuery(ProviderParam, StateParam, OperationParam, FromParam, ToParam);
+        requested = shown = HistoryView.Parse(Navigation.Uri);
+        filters = requested.Filters;
+        restoringPage = requested.Page > 0;
+        Navigation.LocationChanged += OnLocationChanged;
         var user = (await AuthenticationState).User;
         userId = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
         providerChoices = Tasks.Providers().Select(p => (p.Descriptor.Id, p.Descriptor.DisplayName)).ToArray();
         if (userId.Length > 0)
             subscription = Events.Subscribe(userId, OnTaskChangedAsync);
+    }
+
+    /// <summary>
+    /// A link to another view of this page (the menu's History while filtered, back and forward): the grid starts
+    /// again from that address. The page's own address updates ask for the view already shown and change nothing.
+    /// </summary>
+    private void OnLocationChanged(object? sender, Microsoft.AspNetCore.Components.Routing.LocationChangedEventArgs e)
+    {
+        if (!Navigation.ToBaseRelativePath(e.Location).StartsWith("history", StringComparison.OrdinalIgnoreCase))
+            return;
+        var asked = HistoryView.Parse(e.Location);
+        if (asked == shown)
+            return;
+        _ = InvokeAsync(() =>
+        {
+            requested = shown = asked;
+            filters = asked.Filters;
+            currentPage = 0;
+            restoringPage = asked.Page > 0;
+            selection = null;
+            gridGeneration++;
+            StateHasChanged();
+        });
+    }
+
+    /// <summary>The sort a column starts with: the one the address asked for, else none.</summary>
+    private SortDirection Initially(TaskOrder order) =>
+        requested.OrderBy != order ? SortDirection.None : requested.Ascending ? SortDirection.Ascending : SortDirection.Descending;
+
+    /// <summary>Writes the grid's view into the address (replacing the entry: paging is not a trail of Back steps).</summary>
+    private void Remember(TaskQuery query, GridState<TaskView> state)
+    {
+        shown = new HistoryView(filters, state.Page, state.PageSize, query.OrderBy, query.Ascending);
+        // Only with a live circuit: a prerender cannot change the browser's address.
+        if (!RendererInfo.IsInteractive)
+            return;
+        var uri = Navigation.GetUriWithQueryParameters(shown.QueryParameters());
+        if (uri != Navigation.Uri)
+            Navigation.NavigateTo(uri, replace: true);
     }
 
     // Days on the clock the grid shows times in: UTC until the browser has said where it is.
@@ -70,9 +117,25 @@ public sealed partial class HistoryPage
     private async Task<GridData<TaskView>> LoadAsync(GridState<TaskView> state, CancellationToken cancellationToken)
     {
         skip = state.Page * state.PageSize;
+        var query = Query(state);
+        if (restoringPage)
+        {
+            // A grid given a page before its first load starts on the first page anyway: turn to the asked-for page
+            // once this load is back (the address keeps asking for it meanwhile).
+            restoringPage = false;
+            if (state.Page != requested.Page)
+            {
+                currentPage = requested.Page;
+                _ = InvokeAsync(StateHasChanged);
+            }
+        }
+        else
+        {
+            Remember(query, state);
+        }
         try
         {
-            var result = await Tasks.QueryAsync(userId, Query(state), cancellationToken);
+            var result = await Tasks.QueryAsync(userId, query, cancellationToken);
             page = result.Items.ToList();
             total = result.Total;
         }
@@ -268,5 +331,9 @@ public sealed partial class HistoryPage
             await grid.ReloadServerData();
     }
 
-    public void Dispose() => subscription?.Dispose();
+    public void Dispose()
+    {
+        Navigation.LocationChanged -= OnLocationChanged;
+        subscription?.Dispose();
+    }
 }

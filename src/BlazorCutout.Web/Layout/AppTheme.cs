@@ -25,6 +25,12 @@ public static class AppTheme
             AppbarBackground = "#4f46e5",
             Background = "#f6f7fb",
             DrawerBackground = "#ffffff",
+            // WCAG AA (4.5:1) for small text on white and on the page background, where MudBlazor's defaults fall short.
+            TextSecondary = "#5f6170",
+            Error = "#d32f2f",
+            Warning = "#b45309",
+            Info = "#1565c0",
+            Success = "#2e7d32",
         },
         PaletteDark = new PaletteDark
         {
@@ -34,6 +40,9 @@ public static class AppTheme
             Background = "#15161c",
             Surface = "#1f2029",
             DrawerBackground = "#1a1b22",
+            // AA contrast: dark text on the light lavender primary (white on it is 3:1), lighter secondary text.
+            PrimaryContrastText = "#15161c",
+            TextSecondary = "#a1a3ae",
         },
         Typography = new Typography
         {

@@ -57,7 +57,7 @@ public sealed class HistoryInteractionTests
     }
 
     /// <summary>Opens a filter's list and clicks the entry that reads <paramref name="text"/> (the list is drawn in the popover provider).</summary>
-    private static void Pick<T>(StudioRenderer renderer, IRenderedComponent<HistoryPage> history, string text)
+    internal static void Pick<T>(StudioRenderer renderer, IRenderedComponent<HistoryPage> history, string text)
     {
         var control = history.FindComponent<MudSelect<T>>().Find(".mud-input-control");
         control.MouseDown();

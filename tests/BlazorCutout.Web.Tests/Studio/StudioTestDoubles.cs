@@ -55,6 +55,9 @@ public sealed class StudioRenderer : IAsyncDisposable
     /// <summary>Where open select lists and menus are drawn (MudBlazor renders them outside the component).</summary>
     public IRenderedComponent<MudPopoverProvider> Popovers { get; }
 
+    /// <summary>bUnit's navigation manager: where the page is, and where it sent the browser.</summary>
+    public Microsoft.AspNetCore.Components.NavigationManager Navigation => context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+
     /// <summary>The circuit's time zone (unknown, so UTC, until a test sets it: the JS double answers nothing).</summary>
     public BrowserTimeZone Zone => context.Services.GetRequiredService<BrowserTimeZone>();
 
