@@ -82,6 +82,7 @@ export function attach(root) {
         zoomTo(e.deltaY < 0 ? zoom * 1.25 : zoom / 1.25, e.clientX - rect.left, e.clientY - rect.top);
     };
     const onClick = e => {
+        if (e.target.closest('[data-backdrop-download]')) { downloadOnBackdrop(); return; }
         const swatch = e.target.closest('button[data-backdrop]');
         if (swatch && root.contains(swatch)) { choose(swatch.dataset.backdrop, swatch.dataset.colour); return; }
         const tool = e.target.closest('button[data-zoom]');
@@ -101,6 +102,47 @@ export function attach(root) {
             if (b.tagName === 'BUTTON') b.setAttribute('aria-pressed', String(b.dataset.backdrop === kind));
         });
         root.querySelector('.ba-swatch-picture')?.classList.toggle('is-pressed', kind === 'picture');
+    };
+    // The cut-out on the chosen backdrop at the cut-out's own size, drawn as the preview draws it (a colour; a picture
+    // covering the frame; the original blurred by 2% of its width), saved as a JPEG: there is no transparency left.
+    const downloadOnBackdrop = async () => {
+        const after = root.querySelector('img.ba-after');
+        const kind = root.dataset.backdrop;
+        if (!after || !after.naturalWidth || !kind || kind === 'transparent') return;
+        const w = after.naturalWidth, h = after.naturalHeight;
+        const canvas = document.createElement('canvas');
+        canvas.width = w; canvas.height = h;
+        const ctx = canvas.getContext('2d');
+        const cover = img => {
+            const scale = Math.max(w / img.naturalWidth, h / img.naturalHeight);
+            const dw = img.naturalWidth * scale, dh = img.naturalHeight * scale;
+            ctx.drawImage(img, (w - dw) / 2, (h - dh) / 2, dw, dh);
+        };
+        if (kind === 'blur') {
+            const original = root.querySelector('img.ba-backdrop-blur');
+            if (original && !original.complete) await original.decode();
+            ctx.filter = `blur(${Math.max(2, Math.round(w * 0.02))}px)`;
+            cover(original);
+            ctx.filter = 'none';
+        } else if (kind === 'picture' && pictureUrl) {
+            const img = new Image();
+            img.src = pictureUrl;
+            await img.decode();
+            cover(img);
+        } else {
+            ctx.fillStyle = getComputedStyle(backdrop).backgroundColor || '#ffffff';
+            ctx.fillRect(0, 0, w, h);
+        }
+        ctx.drawImage(after, 0, 0, w, h);
+        const blob = await new Promise(resolve => canvas.toBlob(resolve, 'image/jpeg', 0.92));
+        if (!blob) return;
+        const link = document.createElement('a');
+        link.href = URL.createObjectURL(blob);
+        link.download = `cutout-on-${kind}.jpg`;
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        setTimeout(() => URL.revokeObjectURL(link.href), 10000);
     };
     const onPicture = () => {
         const file = picture.files && picture.files[0];

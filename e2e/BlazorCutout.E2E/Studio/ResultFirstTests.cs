@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BlazorCutout.E2E.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -14,22 +13,6 @@ public sealed class ResultFirstTests(BrowserFixture fixture) : IClassFixture<Bro
 {
     private const string Password = "Result-Passw0rd!";
 
-    // Every value the card's bar takes and every status text, recorded as the DOM changes (no timing involved).
-    private const string RecordBar = """
-        () => {
-            window.__bar = { progress: [], status: [] };
-            const seen = () => {
-                const card = document.querySelector('[data-testid=upload-card]');
-                if (!card) return;
-                const p = Number(card.dataset.progress), b = window.__bar;
-                if (b.progress[b.progress.length - 1] !== p) b.progress.push(p);
-                const s = card.querySelector('[data-testid=card-status]')?.textContent ?? '';
-                if (b.status[b.status.length - 1] !== s) b.status.push(s);
-            };
-            new MutationObserver(seen).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-progress'] });
-        }
-        """;
-
     [Fact]
     public async Task One_photo_becomes_the_big_view_with_a_moving_bar_and_its_backdrops_keys_and_download_work()
     {
@@ -38,7 +21,7 @@ public sealed class ResultFirstTests(BrowserFixture fixture) : IClassFixture<Bro
         await BrowserFixture.RegisterAsync(page, "result", Password);
         await page.SetViewportSizeAsync(1280, 900);
 
-        await page.EvaluateAsync(RecordBar);
+        await CardProgress.StartAsync(page);
         await page.Locator("input#studio-files").SetInputFilesAsync(RepoPaths.TestImage("rocket.jpg"));
 
         // The big view opens by itself, at the top of the work area, in sight.
@@ -54,9 +37,7 @@ public sealed class ResultFirstTests(BrowserFixture fixture) : IClassFixture<Bro
         Assert.True(stageTop - workTop < 5, $"the big view is the first thing in the work area ({stageTop} vs {workTop})");
 
         // The bar moved with the engine: at least two values between the start and 100, in the engine's words.
-        var bar = JsonDocument.Parse(await page.EvaluateAsync<string>("() => JSON.stringify(window.__bar)")).RootElement;
-        var progress = bar.GetProperty("progress").EnumerateArray().Select(p => p.GetDouble()).ToList();
-        var status = bar.GetProperty("status").EnumerateArray().Select(s => s.GetString()!).ToList();
+        var (progress, status) = await CardProgress.ReadAsync(page);
         Assert.Equal(100, progress[^1]);
         Assert.True(progress.Where(p => p is > 0 and < 100).Distinct().Count() >= 2, $"the bar went {string.Join(" → ", progress)}");
         Assert.Contains(status, s => s.StartsWith("Cutting out…", StringComparison.Ordinal));
@@ -77,6 +58,28 @@ public sealed class ResultFirstTests(BrowserFixture fixture) : IClassFixture<Bro
         Assert.StartsWith("rgb(255, 255, 255)", white);
         await Expect(view.GetByTestId("swatch-white")).ToHaveAttributeAsync("aria-pressed", "true");
         await Expect(view.GetByTestId("viewer-note").Locator(".ba-backdrop-note")).ToBeVisibleAsync();
+        // "Download it on this background": a JPEG of the full-size cut-out with white where it was transparent.
+        var cutUrl = (await view.GetByTestId("viewer-after").GetAttributeAsync("src"))!;
+        var clear = await TouchUpCanvas.AlphaAsync(page, cutUrl, [[0.02, 0.02], [0.98, 0.02], [0.02, 0.98], [0.98, 0.98]]);
+        var corner = Array.FindIndex(clear, a => a == 0);
+        Assert.True(corner >= 0, "the rocket's cut-out has a transparent corner");
+        var onWhite = await page.RunAndWaitForDownloadAsync(() => view.GetByTestId("download-with-backdrop").ClickAsync());
+        var jpeg = await Downloads.ReadAsync(onWhite);
+        Assert.Equal(new byte[] { 0xFF, 0xD8, 0xFF }, jpeg[..3]);
+        Assert.Equal("cutout-on-white.jpg", onWhite.SuggestedFilename);
+        var pixel = await page.EvaluateAsync<int[]>("""
+            async ({ data, x, y }) => {
+                const bytes = Uint8Array.from(atob(data), c => c.charCodeAt(0));
+                const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/jpeg' }));
+                const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+                const ctx = canvas.getContext('2d');
+                ctx.drawImage(bitmap, 0, 0);
+                const p = ctx.getImageData(Math.floor(x * bitmap.width), Math.floor(y * bitmap.height), 1, 1).data;
+                return [p[0], p[1], p[2], bitmap.width];
+            }
+            """, new { data = Convert.ToBase64String(jpeg), x = corner % 2 == 0 ? 0.02 : 0.98, y = corner < 2 ? 0.02 : 0.98 });
+        Assert.All(pixel[..3], c => Assert.True(c >= 250, $"the transparent corner is white in the download: {string.Join(",", pixel[..3])}"));
+        Assert.Equal(640, pixel[3]); // the full-size cut-out, not the preview's size
         await view.GetByTestId("swatch-sky").ClickAsync();
         Assert.NotEqual(white, await backdrop.EvaluateAsync<string>(look));
         await view.GetByTestId("swatch-blur").ClickAsync();

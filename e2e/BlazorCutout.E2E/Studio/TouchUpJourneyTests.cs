@@ -1,4 +1,3 @@
-using System.Globalization;
 using BlazorCutout.E2E.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -13,20 +12,6 @@ namespace BlazorCutout.E2E.Studio;
 public sealed class TouchUpJourneyTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     private const string Password = "Brush-Passw0rd!";
-
-    // Alpha of the stored PNG at points given as fractions of its size, decoded by the browser without premultiplying.
-    private const string ReadAlpha = """
-        async ({ url, points }) => {
-            const response = await fetch(url, { credentials: 'same-origin' });
-            if (!response.ok) throw new Error('GET ' + url + ' answered ' + response.status);
-            const bitmap = await createImageBitmap(await response.blob(), { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
-            const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-            const ctx = canvas.getContext('2d');
-            ctx.drawImage(bitmap, 0, 0);
-            const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
-            return points.map(([x, y]) => data[(Math.floor(y * bitmap.height) * bitmap.width + Math.floor(x * bitmap.width)) * 4 + 3]);
-        }
-        """;
 
     private static readonly double[][] EraseChecks = [[0.47, 0.55], [0.50, 0.55], [0.53, 0.55]];
     private static readonly double[][] RestoreCandidates = [[0.06, 0.08], [0.94, 0.08], [0.06, 0.92], [0.94, 0.92], [0.50, 0.06]];
@@ -45,9 +30,9 @@ public sealed class TouchUpJourneyTests(BrowserFixture fixture) : IClassFixture<
         await Expect(view.GetByTestId("download-original")).ToHaveCountAsync(0);
 
         // Where to restore: a background point the engine left fully transparent.
-        var candidates = await AlphaAsync(page, originalUrl, RestoreCandidates);
+        var candidates = await TouchUpCanvas.AlphaAsync(page, originalUrl, RestoreCandidates);
         var restoreAt = RestoreCandidates[Array.FindIndex(candidates, a => a == 0)];
-        Assert.All(await AlphaAsync(page, originalUrl, EraseChecks), a => Assert.True(a >= 250, $"the erase stroke must start on the opaque subject, alpha {a}"));
+        Assert.All(await TouchUpCanvas.AlphaAsync(page, originalUrl, EraseChecks), a => Assert.True(a >= 250, $"the erase stroke must start on the opaque subject, alpha {a}"));
 
         await view.GetByTestId("touch-up").ClickAsync();
         var dialog = page.GetByTestId("touchup-dialog");
@@ -56,7 +41,7 @@ public sealed class TouchUpJourneyTests(BrowserFixture fixture) : IClassFixture<
         await Expect(page.GetByTestId("touchup-save")).ToBeDisabledAsync(); // nothing painted yet
 
         // Erase across the cat's middle, then take it back and forth with the keyboard.
-        await StrokeAsync(page, canvas, (0.44, 0.55), (0.56, 0.55));
+        await TouchUpCanvas.StrokeAsync(page, canvas, (0.44, 0.55), (0.56, 0.55));
         await Expect(canvas).ToHaveAttributeAsync("data-strokes", "1");
         await page.Keyboard.PressAsync("Control+z");
         await Expect(canvas).ToHaveAttributeAsync("data-strokes", "0");
@@ -71,11 +56,11 @@ public sealed class TouchUpJourneyTests(BrowserFixture fixture) : IClassFixture<
         await page.GetByTestId("touchup-fit").ClickAsync();
         await Expect(canvas).ToHaveAttributeAsync("data-zoom", "1.000");
         // The wheel zooms at the cursor: the point under it stays in view.
-        var (wheelX, wheelY) = await ScreenPointAsync(page, canvas, (restoreAt[0], restoreAt[1]));
+        var (wheelX, wheelY) = await TouchUpCanvas.ScreenPointAsync(page, canvas, (restoreAt[0], restoreAt[1]));
         await page.Mouse.MoveAsync(wheelX, wheelY);
         await page.Mouse.WheelAsync(0, -300);
         await Expect(canvas).Not.ToHaveAttributeAsync("data-zoom", "1.000");
-        await StrokeAsync(page, canvas, (restoreAt[0] - 0.03, restoreAt[1]), (restoreAt[0] + 0.03, restoreAt[1]));
+        await TouchUpCanvas.StrokeAsync(page, canvas, (restoreAt[0] - 0.03, restoreAt[1]), (restoreAt[0] + 0.03, restoreAt[1]));
         await Expect(canvas).ToHaveAttributeAsync("data-strokes", "2");
         await page.GetByTestId("touchup-fit").ClickAsync();
         await BrowserFixture.ScreenshotAsync(page, "touchup-1-editor");
@@ -88,8 +73,8 @@ public sealed class TouchUpJourneyTests(BrowserFixture fixture) : IClassFixture<
         await Expect(view.GetByTestId("viewer-after")).Not.ToHaveAttributeAsync("src", originalUrl);
         await BrowserFixture.WaitLoadedAsync(view.GetByTestId("viewer-after"));
         var editedUrl = (await view.GetByTestId("viewer-after").GetAttributeAsync("src"))!;
-        Assert.All(await AlphaAsync(page, editedUrl, EraseChecks), a => Assert.Equal(0, a));
-        Assert.Equal(new[] { 255 }, await AlphaAsync(page, editedUrl, [restoreAt]));
+        Assert.All(await TouchUpCanvas.AlphaAsync(page, editedUrl, EraseChecks), a => Assert.Equal(0, a));
+        Assert.Equal(new[] { 255 }, await TouchUpCanvas.AlphaAsync(page, editedUrl, [restoreAt]));
         await BrowserFixture.ScreenshotAsync(page, "touchup-2-saved");
 
         // The original is untouched and still downloadable.
@@ -98,32 +83,9 @@ public sealed class TouchUpJourneyTests(BrowserFixture fixture) : IClassFixture<
         var response = await page.Context.APIRequest.GetAsync(originalDownload);
         Assert.Equal(200, response.Status);
         Assert.Equal(Downloads.PngSignature, (await response.BodyAsync()).Take(8).ToArray());
-        Assert.All(await AlphaAsync(page, originalUrl, EraseChecks), a => Assert.True(a >= 250));
-        Assert.Equal(new[] { 0 }, await AlphaAsync(page, originalUrl, [restoreAt]));
+        Assert.All(await TouchUpCanvas.AlphaAsync(page, originalUrl, EraseChecks), a => Assert.True(a >= 250));
+        Assert.Equal(new[] { 0 }, await TouchUpCanvas.AlphaAsync(page, originalUrl, [restoreAt]));
         Assert.Empty(consoleErrors);
         await page.Context.CloseAsync();
-    }
-
-    private static async Task<int[]> AlphaAsync(IPage page, string url, double[][] points) =>
-        await page.EvaluateAsync<int[]>(ReadAlpha, new { url, points });
-
-    /// <summary>Where a point of the image (fractions of its size) is on the screen now, through the view's image rectangle.</summary>
-    private static async Task<(float X, float Y)> ScreenPointAsync(IPage page, ILocator canvas, (double X, double Y) p)
-    {
-        await page.WaitForTimeoutAsync(100); // one animation frame: data-image-rect follows the last zoom
-        var rect = (await canvas.GetAttributeAsync("data-image-rect"))!.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-        var box = (await canvas.BoundingBoxAsync())!;
-        return ((float)(box.X + rect[0] + p.X * rect[2]), (float)(box.Y + rect[1] + p.Y * rect[3]));
-    }
-
-    /// <summary>A mouse stroke between two points given as fractions of the image, aimed through the view's image rectangle.</summary>
-    private static async Task StrokeAsync(IPage page, ILocator canvas, (double X, double Y) from, (double X, double Y) to)
-    {
-        var a = await ScreenPointAsync(page, canvas, from);
-        var b = await ScreenPointAsync(page, canvas, to);
-        await page.Mouse.MoveAsync(a.X, a.Y);
-        await page.Mouse.DownAsync();
-        await page.Mouse.MoveAsync(b.X, b.Y, new() { Steps = 12 });
-        await page.Mouse.UpAsync();
     }
 }

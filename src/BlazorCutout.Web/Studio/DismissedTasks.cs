@@ -39,7 +39,7 @@ public sealed class DismissedTasks(IJSObjectReference module, string userId, ILo
         {
             await call();
         }
-        catch (Exception ex) when (ex is JSException or JSDisconnectedException or TaskCanceledException)
+        catch (Exception ex) when (ex is JSException or JSDisconnectedException or ObjectDisposedException or TaskCanceledException)
         {
             logger.LogDebug(ex, "The Studio's dismissed cards could not be read or stored in the browser.");
         }

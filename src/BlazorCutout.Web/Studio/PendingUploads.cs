@@ -40,7 +40,7 @@ public sealed class PendingUploads(IJSObjectReference module, string userId, ILo
         {
             await call();
         }
-        catch (Exception ex) when (ex is JSException or JSDisconnectedException or TaskCanceledException)
+        catch (Exception ex) when (ex is JSException or JSDisconnectedException or ObjectDisposedException or TaskCanceledException)
         {
             logger.LogDebug(ex, "The Studio's pending uploads could not be read or stored in the browser.");
         }

@@ -35,7 +35,7 @@ public sealed class StudioScript(IJSRuntime js, ILogger logger) : IAsyncDisposab
             }
             return true;
         }
-        catch (JSDisconnectedException)
+        catch (Exception e) when (PageGone(e))
         {
             return false;
         }
@@ -57,8 +57,12 @@ public sealed class StudioScript(IJSRuntime js, ILogger logger) : IAsyncDisposab
             keys = DotNetObjectReference.Create(new ResultKeys(pressed));
             keysHandle = await module.InvokeAsync<IJSObjectReference>("attachResultKeys", workArea, keys);
         }
-        catch (JSDisconnectedException)
+        catch (Exception e) when (PageGone(e))
         {
+        }
+        catch (JSException ex)
+        {
+            logger.LogDebug(ex, "The big view's keys could not be attached."); // the page's elements are gone
         }
     }
 
@@ -71,7 +75,7 @@ public sealed class StudioScript(IJSRuntime js, ILogger logger) : IAsyncDisposab
         {
             await module.InvokeVoidAsync("reveal", element, focus);
         }
-        catch (JSDisconnectedException)
+        catch (Exception e) when (PageGone(e))
         {
         }
     }
@@ -125,10 +129,17 @@ public sealed class StudioScript(IJSRuntime js, ILogger logger) : IAsyncDisposab
         {
             await dropHandle.InvokeVoidAsync("next");
         }
-        catch (JSDisconnectedException)
+        catch (Exception e) when (PageGone(e))
         {
         }
     }
+
+    /// <summary>
+    /// The page went away under a call: the circuit is gone, or the user navigated on while the call was on its way, so
+    /// this module was disposed (on .NET 10 that is an ObjectDisposedException, which unhandled would end the circuit
+    /// of the page the user went to).
+    /// </summary>
+    private static bool PageGone(Exception e) => e is JSDisconnectedException or ObjectDisposedException or TaskCanceledException;
 
     public async ValueTask DisposeAsync()
     {
@@ -148,7 +159,7 @@ public sealed class StudioScript(IJSRuntime js, ILogger logger) : IAsyncDisposab
                 await module.DisposeAsync();
             }
         }
-        catch (JSDisconnectedException)
+        catch (Exception e) when (PageGone(e))
         {
         }
         finally
