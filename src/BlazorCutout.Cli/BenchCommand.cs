@@ -48,6 +48,8 @@ internal static class BenchCommand
         string? json = null, assets = null, masksOut = null, masksAgainst = null;
         var format = OutputFormat.Png;
         bool peer = true;
+        bool? arena = null;
+        int? threads = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -65,6 +67,9 @@ internal static class BenchCommand
                     };
                     break;
                 case "--no-peer": peer = false; break;
+                // The engine's ONNX Runtime session settings, to measure their trade-off (speed against peak RSS).
+                case "--memory-arena": arena = true; break;
+                case "--intra-op-threads": threads = Math.Max(0, ArgReader.Int(args, ref i)); break;
                 case "--masks-out": masksOut = ArgReader.Value(args, ref i); break;
                 case "--masks-against": masksAgainst = ArgReader.Value(args, ref i); break;
                 case "engine": break; // `./cutout bench engine`
@@ -84,6 +89,8 @@ internal static class BenchCommand
 
         var cfg = new EngineOptions { MatteCacheEntries = 0 }; // every run must infer
         if (assets is not null) cfg.AssetsDirectory = assets;
+        if (arena is { } useArena) cfg.UseMemoryArena = useArena;
+        if (threads is { } n) cfg.IntraOpThreads = n;
         var rows = new List<BenchRow>();
         var ourMasks = new Dictionary<string, byte[]>();
         // One engine (one ONNX Runtime session) for the timed runs, the probes and the masks, as in the app.

@@ -49,6 +49,13 @@ public sealed partial class StudioPage
     private bool restored;
 
     private string? imageUrl;
+    // The URL field is given a value by the server only when the server sets it (cleared after an add, or an address put
+    // back): a new element each time (@key), so no other re-render can write a stale value over characters still being
+    // typed (a card's event arriving mid-typing did, and the link lost letters).
+    private string? urlFieldValue;
+    private int urlFieldKey;
+    private ElementReference urlField;
+    private bool refocusUrlField;
     private string? notice;
 
     private readonly PointTool points = new();
@@ -97,6 +104,11 @@ public sealed partial class StudioPage
     {
         if (!firstRender)
         {
+            if (refocusUrlField)
+            {
+                refocusUrlField = false;
+                try { await urlField.FocusAsync(); } catch (Exception e) when (e is JSException or JSDisconnectedException or ObjectDisposedException) { }
+            }
             await RevealResultAsync();
             return;
         }
@@ -247,10 +259,13 @@ public sealed partial class StudioPage
         imageUrl = e.Value?.ToString();
         if (!string.IsNullOrWhiteSpace(before) || !LooksLikeLink(imageUrl))
             return;
-        // Rendered with the link first, so that emptying the field afterwards is a change the browser receives.
-        StateHasChanged();
-        await Task.Yield();
         await AddFromUrlAsync();
+    }
+
+    private void SetUrlField(string? value)
+    {
+        imageUrl = urlFieldValue = value;
+        urlFieldKey++;
     }
 
     /// <summary>A whole http(s) address arriving at once: what a paste gives (typing gives "h", "ht", …).</summary>
@@ -267,13 +282,14 @@ public sealed partial class StudioPage
         }
         if (Capture() is not { } choice)
             return;
-        imageUrl = null;
+        SetUrlField(null);
+        refocusUrlField = true;
         notice = null;
         var item = UploadIntake.Card(url, choice);
         cards.Add(item);
         StateHasChanged();
         // A cap on fetches at once is "not now": the address goes back into the field for another try.
-        if (await intake.FetchAsync(url, item, busy: () => imageUrl = string.IsNullOrWhiteSpace(imageUrl) ? url : imageUrl) is not { } image)
+        if (await intake.FetchAsync(url, item, busy: () => { if (string.IsNullOrWhiteSpace(imageUrl)) SetUrlField(url); }) is not { } image)
             return;
         if (choice.Operation == ProviderOperation.SegmentByPoints)
         {
