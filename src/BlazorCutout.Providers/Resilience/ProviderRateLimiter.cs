@@ -29,6 +29,8 @@ public sealed class ProviderRateLimiter : IAsyncDisposable, IDisposable
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private DateTimeOffset _nextSend = DateTimeOffset.MinValue;
+    // When the last permit was actually used: a waiter that woke late must not leave less than Spacing before the next.
+    private DateTimeOffset _lastSent = DateTimeOffset.MinValue;
     private long _pacing;
 
     public ProviderRateLimiter(string providerId, ProviderRate rate, TimeProvider? time = null)
@@ -102,6 +104,25 @@ public sealed class ProviderRateLimiter : IAsyncDisposable, IDisposable
             }
             if (wait > TimeSpan.Zero)
                 await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            // The planned moments are Spacing apart, but a waiter woken late (a busy machine) followed by one woken on
+            // time would send closer than that: the gap is checked against the previous actual send.
+            while (true)
+            {
+                TimeSpan more;
+                lock (_lock)
+                {
+                    var now = _time.GetUtcNow();
+                    var earliest = _lastSent == DateTimeOffset.MinValue ? now : _lastSent + Spacing;
+                    if (now >= earliest)
+                    {
+                        _lastSent = now;
+                        if (_nextSend < now + Spacing) _nextSend = now + Spacing;
+                        break;
+                    }
+                    more = earliest - now;
+                }
+                await Task.Delay(more, _time, cancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {
