@@ -197,13 +197,16 @@ public sealed class ResilienceHandlerTests : IAsyncLifetime
     [Fact]
     public async Task A_stalled_attempt_times_out_and_is_retried_for_GET()
     {
-        var (client, _, _) = Client(new ProviderResilienceOptions
+        // The attempt timeout is long enough for a request to reach the in-process server even on a loaded
+        // 2-core CI machine (at 200 ms, CI once saw the first attempt time out before it arrived).
+        var (client, _, logs) = Client(new ProviderResilienceOptions
         {
-            AttemptTimeout = TimeSpan.FromMilliseconds(200), MaxRetryAttempts = 1, BaseDelay = TimeSpan.FromMilliseconds(5), BreakerMinimumThroughput = 100,
+            AttemptTimeout = TimeSpan.FromSeconds(1), MaxRetryAttempts = 1, BaseDelay = TimeSpan.FromMilliseconds(5), BreakerMinimumThroughput = 100,
         });
         var e = await Assert.ThrowsAsync<ProviderException>(() => client.GetAsync("stall"));
         Assert.Equal(ProviderErrorCode.Timeout, e.Code);
         Assert.True(e.IsTransient);
+        Assert.Contains(logs.Lines, line => line.Contains("retry 1 of GET") && line.Contains("TimeoutRejectedException"));
         await Eventually.TrueAsync(() => _server.Hits("/stall") == 2, "two attempts reached the server");
     }
 
