@@ -381,28 +381,14 @@ public sealed class TaskService(
     private static AssetRecord NewAsset(string userId, TaskAssetRole role, IncomingImage image, ImageProbe probe, DateTimeOffset now)
     {
         var contentType = ImageFormats.ContentTypeOf(probe.Format);
-        return new AssetRecord
-        {
-            Id = Guid.CreateVersion7(now),
-            OwnerId = userId,
-            Role = role,
-            ContentType = contentType,
-            FileName = $"{ImageFormats.SafeStem(image.FileName)}.{ImageFormats.ExtensionOf(contentType)}",
-            Width = probe.Width,
-            Height = probe.Height,
-            Bytes = image.Bytes.Length,
-            Sha256 = "",
-            StorageKey = "",
-            CreatedUtc = now.UtcDateTime,
-        };
+        return AssetRecord.New(userId, role, contentType, $"{ImageFormats.SafeStem(image.FileName)}.{ImageFormats.ExtensionOf(contentType)}",
+            probe.Width, probe.Height, image.Bytes.Length, now);
     }
 
     private async Task StoreAsync(AssetRecord asset, byte[] bytes, List<string> written, CancellationToken cancellationToken)
     {
-        var file = await store.SaveAsync(asset.Id, bytes, ImageFormats.ExtensionOf(asset.ContentType), cancellationToken);
+        var file = await store.SaveFileAsync(asset, bytes, cancellationToken);
         written.Add(file.Key);
-        asset.StorageKey = file.Key;
-        asset.Sha256 = file.Sha256;
     }
 
     private async Task<List<TaskView>> ViewsAsync(AppDbContext db, IReadOnlyList<TaskRecord> tasks, CancellationToken cancellationToken)

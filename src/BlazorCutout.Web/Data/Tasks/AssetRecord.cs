@@ -33,6 +33,30 @@ public sealed class AssetRecord
     /// <summary>Key inside the asset store (a relative path for the filesystem store).</summary>
     public required string StorageKey { get; set; }
     public DateTime CreatedUtc { get; set; }
+
+    /// <summary>
+    /// The one way a new asset row is made (uploads, provider results, touch-ups): a time-ordered id, and no file yet;
+    /// <see cref="BlazorCutout.Web.Tasks.Storage.AssetStoreExtensions.SaveFileAsync"/> writes the bytes and fills in the key and hash.
+    /// </summary>
+    public static AssetRecord New(string ownerId, TaskAssetRole role, string contentType, string fileName, int width, int height, long bytes,
+        DateTimeOffset now, Guid? taskId = null, int index = 0, int version = 0, Guid? editedFromId = null) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        OwnerId = ownerId,
+        TaskId = taskId,
+        Role = role,
+        Index = index,
+        Version = version,
+        EditedFromId = editedFromId,
+        ContentType = contentType,
+        FileName = fileName,
+        Width = width,
+        Height = height,
+        Bytes = bytes,
+        Sha256 = "",
+        StorageKey = "",
+        CreatedUtc = now.UtcDateTime,
+    };
 }
 
 internal sealed class AssetRecordConfiguration : IEntityTypeConfiguration<AssetRecord>

@@ -21,6 +21,18 @@ public interface IAssetStore
     IEnumerable<StoredEntry> List();
 }
 
+public static class AssetStoreExtensions
+{
+    /// <summary>Writes a new asset's bytes (in its content type's extension) and records on the row where they went and their hash.</summary>
+    public static async Task<StoredFile> SaveFileAsync(this IAssetStore store, Data.Tasks.AssetRecord asset, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
+    {
+        var file = await store.SaveAsync(asset.Id, bytes, ImageFormats.ExtensionOf(asset.ContentType), cancellationToken);
+        asset.StorageKey = file.Key;
+        asset.Sha256 = file.Sha256;
+        return file;
+    }
+}
+
 public sealed record StoredFile(string Key, long Bytes, string Sha256);
 
 public sealed record StoredEntry(string Key, DateTimeOffset WrittenUtc);

@@ -143,27 +143,9 @@ public sealed class ResultTouchUps(
     /// <summary>Writes the file of the next version of <paramref name="from"/>; the row is added by the caller, under the write gate.</summary>
     private async Task<AssetRecord> StoreVersionAsync(AssetRecord from, byte[] png, EditedResult edited, DateTimeOffset now, CancellationToken ct)
     {
-        var asset = new AssetRecord
-        {
-            Id = Guid.CreateVersion7(now),
-            OwnerId = from.OwnerId,
-            TaskId = from.TaskId,
-            Role = from.Role,
-            Index = from.Index,
-            Version = from.Version + 1,
-            EditedFromId = from.Id,
-            ContentType = "image/png",
-            FileName = "",
-            Width = edited.Width,
-            Height = edited.Height,
-            Bytes = png.Length,
-            Sha256 = "",
-            StorageKey = "",
-            CreatedUtc = now.UtcDateTime,
-        };
-        var file = await store.SaveAsync(asset.Id, png, "png", ct);
-        asset.StorageKey = file.Key;
-        asset.Sha256 = file.Sha256;
+        var asset = AssetRecord.New(from.OwnerId, from.Role, "image/png", "", edited.Width, edited.Height, png.Length, now,
+            taskId: from.TaskId, index: from.Index, version: from.Version + 1, editedFromId: from.Id);
+        await store.SaveFileAsync(asset, png, ct);
         return asset;
     }
 }

@@ -34,25 +34,10 @@ internal sealed class TaskResultDownloader(IAssetStore store, ICutoutEngine engi
             var index = seen.GetValueOrDefault(reference.Role);
             seen[reference.Role] = index + 1;
             var (width, height) = Dimensions(content.Bytes);
-            var asset = new AssetRecord
-            {
-                Id = Guid.CreateVersion7(now),
-                OwnerId = t.OwnerId,
-                TaskId = t.Id,
-                Role = role,
-                Index = index,
-                ContentType = contentType,
-                FileName = ImageFormats.ResultFileName(sourceName, role, index, role == TaskAssetRole.Mask ? maskCount : imageCount, contentType),
-                Width = width,
-                Height = height,
-                Bytes = content.Bytes.Length,
-                Sha256 = "",
-                StorageKey = "",
-                CreatedUtc = now.UtcDateTime,
-            };
-            var file = await store.SaveAsync(asset.Id, content.Bytes, ImageFormats.ExtensionOf(contentType), CancellationToken.None);
-            asset.StorageKey = file.Key;
-            asset.Sha256 = file.Sha256;
+            var asset = AssetRecord.New(t.OwnerId, role, contentType,
+                ImageFormats.ResultFileName(sourceName, role, index, role == TaskAssetRole.Mask ? maskCount : imageCount, contentType),
+                width, height, content.Bytes.Length, now, taskId: t.Id, index: index);
+            await store.SaveFileAsync(asset, content.Bytes, CancellationToken.None);
             stored.Add(asset);
         }
     }
