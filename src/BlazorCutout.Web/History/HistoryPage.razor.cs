@@ -118,16 +118,14 @@ public sealed partial class HistoryPage
     {
         skip = state.Page * state.PageSize;
         var query = Query(state);
+        // A grid given a page before its first load starts on the first page anyway: it turns to the asked-for page
+        // once this load is back and says how many there are (the address keeps asking for it meanwhile).
+        int? turnTo = null;
+        var loaded = false;
         if (restoringPage)
         {
-            // A grid given a page before its first load starts on the first page anyway: turn to the asked-for page
-            // once this load is back (the address keeps asking for it meanwhile).
             restoringPage = false;
-            if (state.Page != requested.Page)
-            {
-                currentPage = requested.Page;
-                _ = InvokeAsync(StateHasChanged);
-            }
+            turnTo = requested.Page;
         }
         else
         {
@@ -138,11 +136,29 @@ public sealed partial class HistoryPage
             var result = await Tasks.QueryAsync(userId, query, cancellationToken);
             page = result.Items.ToList();
             total = result.Total;
+            loaded = true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Logger.LogError(ex, "Loading the history failed");
             Notify.Error("The history could not be loaded. Try again in a moment.");
+        }
+        if (turnTo is { } asked && loaded)
+        {
+            // An address past the last page (tasks deleted since it was copied) shows the last page, and says so.
+            var last = total == 0 ? 0 : (total - 1) / state.PageSize;
+            var target = Math.Min(asked, last);
+            if (target < asked)
+                Notify.Info($"There is no page {asked + 1} any more: showing page {target + 1}, the last.");
+            if (target != state.Page)
+            {
+                currentPage = target;
+                _ = InvokeAsync(StateHasChanged);
+            }
+            else
+            {
+                Remember(query, state);
+            }
         }
         return new GridData<TaskView> { Items = page ?? [], TotalItems = total };
     }

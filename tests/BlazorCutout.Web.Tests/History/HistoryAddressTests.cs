@@ -57,6 +57,23 @@ public sealed class HistoryAddressTests
     }
 
     [Fact]
+    public async Task An_address_past_the_last_page_shows_the_last_page_and_says_so()
+    {
+        var tasks = new FakeTaskService();
+        tasks.Stored.AddRange(Enumerable.Range(0, 25).Select(_ => FakeTaskService.Task(CutoutTaskState.Failed, error: "No.")));
+        await using var renderer = new StudioRenderer(tasks);
+        renderer.Navigation.NavigateTo("history?page=7&size=20");
+
+        var history = renderer.Render<HistoryPage>();
+
+        // 25 tasks at 20 a page: page 2 is the last, with 5 rows, and the address is corrected to it.
+        history.WaitForAssertion(() => Assert.Equal((20, 20), (tasks.Queries[^1].Skip, tasks.Queries[^1].Take)));
+        history.WaitForAssertion(() => Assert.Contains("page=2", renderer.Navigation.Uri));
+        Assert.DoesNotContain("page=7", renderer.Navigation.Uri);
+        Assert.Contains(renderer.Snackbar.ShownSnackbars, s => s.Message == "There is no page 7 any more: showing page 2, the last.");
+    }
+
+    [Fact]
     public async Task Picking_a_filter_writes_it_into_the_address_in_place_and_reset_takes_it_out()
     {
         await using var renderer = new StudioRenderer();

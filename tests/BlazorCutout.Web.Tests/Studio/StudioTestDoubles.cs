@@ -58,6 +58,9 @@ public sealed class StudioRenderer : IAsyncDisposable
     /// <summary>bUnit's navigation manager: where the page is, and where it sent the browser.</summary>
     public Microsoft.AspNetCore.Components.NavigationManager Navigation => context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
 
+    /// <summary>The notices the page showed (MudBlazor's snackbar).</summary>
+    public ISnackbar Snackbar => context.Services.GetRequiredService<ISnackbar>();
+
     /// <summary>The circuit's time zone (unknown, so UTC, until a test sets it: the JS double answers nothing).</summary>
     public BrowserTimeZone Zone => context.Services.GetRequiredService<BrowserTimeZone>();
 
