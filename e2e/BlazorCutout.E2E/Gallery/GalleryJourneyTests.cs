@@ -104,8 +104,16 @@ public sealed class GalleryJourneyTests(BrowserFixture fixture) : IClassFixture<
         await Expect(b.GetByTestId("gallery-item")).ToHaveCountAsync(0);
         await b.SetViewportSizeAsync(1280, 800);
         await BrowserFixture.ScreenshotAsync(b, "gallery-3-filters");
+        // The filters are in the address: a reload keeps them, in the fields and in what is shown.
+        await Expect(b).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(@"/gallery\?(.*&)?tag=no-such-tag(&.*)?$"));
+        Assert.Contains("q=rocket", b.Url);
+        await b.ReloadAsync();
+        await Expect(TextBox(filters, "gallery-search")).ToHaveValueAsync("rocket");
+        await Expect(TextBox(filters, "filter-tag")).ToHaveValueAsync("no-such-tag");
+        await Expect(b.GetByTestId("gallery-empty")).ToHaveTextAsync("Nothing matches these filters.");
         await filters.GetByTestId("filter-reset").ClickAsync();
         await Expect(b.GetByTestId("gallery-item")).ToHaveCountAsync(1);
+        await Expect(b).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(@"/gallery\??$"));
 
         // C, outside the team: the asset, its thumbnail, its download and the lightbox's address are all "not found".
         foreach (var url in new[] { assetUrl!, thumbnailUrl!, assetUrl + "/download" })

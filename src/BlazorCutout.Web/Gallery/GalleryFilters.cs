@@ -1,10 +1,16 @@
+using System.Globalization;
 using BlazorCutout.Providers;
 using BlazorCutout.Web.Teams;
+using Microsoft.AspNetCore.WebUtilities;
 using MudBlazor;
 
 namespace BlazorCutout.Web.Gallery;
 
-/// <summary>The gallery's filters as the page holds them; <see cref="ToQuery"/> turns the date range (the user's local days) into instants.</summary>
+/// <summary>
+/// The gallery's filters as the page holds them; <see cref="ToQuery"/> turns the date range (the user's local days) into
+/// instants. The address holds them too (<c>?team=&amp;operation=&amp;provider=&amp;member=&amp;from=&amp;to=&amp;tag=&amp;q=</c>),
+/// as History's does, so a reload or a link passed to a teammate opens the same selection.
+/// </summary>
 public sealed record GalleryFilters(
     Guid? TeamId = null,
     ProviderOperation? Operation = null,
@@ -28,4 +34,43 @@ public sealed record GalleryFilters(
         var local = day.Date;
         return new DateTimeOffset(local, zone.GetUtcOffset(local));
     }
+
+    /// <summary>The filters an address asks for; a value that does not parse is ignored (that filter stays open), never refused.</summary>
+    public static GalleryFilters Parse(string uri)
+    {
+        var query = QueryHelpers.ParseQuery(new Uri(uri, UriKind.Absolute).Query);
+        string? Get(string name) => query.TryGetValue(name, out var values) && !string.IsNullOrWhiteSpace(values.ToString()) ? values.ToString().Trim() : null;
+
+        DateTime? from = Day(Get("from")), to = Day(Get("to"));
+        return new GalleryFilters(
+            Guid.TryParse(Get("team"), out var team) ? team : null,
+            Enum.TryParse<ProviderOperation>(Get("operation"), ignoreCase: true, out var o) && Enum.IsDefined(o) ? o : null,
+            Get("provider"),
+            Get("member"),
+            from is null && to is null ? null : new DateRange(from, to),
+            Get("tag"),
+            Get("q"));
+    }
+
+    /// <summary>Every parameter the filters own, for <c>NavigationManager.GetUriWithQueryParameters</c> (a null removes one).</summary>
+    public IReadOnlyDictionary<string, object?> QueryParameters() => new Dictionary<string, object?>
+    {
+        ["team"] = TeamId?.ToString("N"),
+        ["operation"] = Operation?.ToString().ToLowerInvariant(),
+        ["provider"] = Blank(ProviderId),
+        ["member"] = Blank(MemberId),
+        ["from"] = Shared?.Start?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ["to"] = Shared?.End?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ["tag"] = Blank(Tag),
+        ["q"] = Blank(Search),
+    };
+
+    /// <summary>Two filter sets ask for the same items (a date range compares by its days, not as an object).</summary>
+    public bool SameAs(GalleryFilters other) =>
+        QueryParameters().OrderBy(p => p.Key).SequenceEqual(other.QueryParameters().OrderBy(p => p.Key));
+
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    private static DateTime? Day(string? text) =>
+        DateTime.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
 }

@@ -52,6 +52,8 @@ public sealed partial class GalleryPage
     {
         userId = (await AuthenticationState).User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
         if (userId.Length == 0) return;
+        filters = GalleryFilters.Parse(Navigation.Uri);
+        Navigation.LocationChanged += OnLocationChanged;
         providers = Tasks.Providers();
         teams = await Gallery.TeamsAsync(userId);
         members = await Gallery.MembersAsync(userId);
@@ -133,7 +135,34 @@ public sealed partial class GalleryPage
     private async Task FilterAsync(GalleryFilters next)
     {
         filters = next;
+        Remember();
         await ReloadAsync(GalleryQuery.DefaultTake);
+    }
+
+    /// <summary>Writes the filters into the address, in place (filtering is not a trail of Back steps).</summary>
+    private void Remember()
+    {
+        if (!RendererInfo.IsInteractive) return; // a prerender cannot change the browser's address
+        var uri = Navigation.GetUriWithQueryParameters(filters.QueryParameters());
+        if (uri != Navigation.Uri)
+            Navigation.NavigateTo(uri, replace: true);
+    }
+
+    /// <summary>
+    /// A link to another selection of this page (the menu's Gallery while filtered, back and forward) applies its
+    /// filters; the page's own address updates ask for what is shown already and change nothing.
+    /// </summary>
+    private void OnLocationChanged(object? sender, Microsoft.AspNetCore.Components.Routing.LocationChangedEventArgs e)
+    {
+        if (!Navigation.ToBaseRelativePath(e.Location).StartsWith("gallery", StringComparison.OrdinalIgnoreCase)) return;
+        var asked = GalleryFilters.Parse(e.Location);
+        if (asked.SameAs(filters)) return;
+        _ = InvokeAsync(async () =>
+        {
+            filters = asked;
+            await ReloadAsync(GalleryQuery.DefaultTake);
+            StateHasChanged();
+        });
     }
 
     private Task OnSearch(string? text) => FilterAsync(filters with { Search = text });
@@ -154,5 +183,9 @@ public sealed partial class GalleryPage
 
     private string Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone).ToString("yyyy-MM-dd HH:mm");
 
-    public void Dispose() => subscription?.Dispose();
+    public void Dispose()
+    {
+        Navigation.LocationChanged -= OnLocationChanged;
+        subscription?.Dispose();
+    }
 }
