@@ -48,7 +48,7 @@ internal static class BenchCommand
         string? json = null, assets = null, masksOut = null, masksAgainst = null;
         var format = OutputFormat.Png;
         bool peer = true;
-        bool? arena = null;
+        bool? arena = null, pattern = null;
         int? threads = null;
         for (int i = 0; i < args.Length; i++)
         {
@@ -68,7 +68,8 @@ internal static class BenchCommand
                     break;
                 case "--no-peer": peer = false; break;
                 // The engine's ONNX Runtime session settings, to measure their trade-off (speed against peak RSS).
-                case "--memory-arena": arena = true; break;
+                case "--no-memory-arena": arena = false; break;
+                case "--memory-pattern": pattern = true; break;
                 case "--intra-op-threads": threads = Math.Max(0, ArgReader.Int(args, ref i)); break;
                 case "--masks-out": masksOut = ArgReader.Value(args, ref i); break;
                 case "--masks-against": masksAgainst = ArgReader.Value(args, ref i); break;
@@ -90,6 +91,7 @@ internal static class BenchCommand
         var cfg = new EngineOptions { MatteCacheEntries = 0 }; // every run must infer
         if (assets is not null) cfg.AssetsDirectory = assets;
         if (arena is { } useArena) cfg.UseMemoryArena = useArena;
+        if (pattern is { } usePattern) cfg.UseMemoryPattern = usePattern;
         if (threads is { } n) cfg.IntraOpThreads = n;
         var rows = new List<BenchRow>();
         var ourMasks = new Dictionary<string, byte[]>();

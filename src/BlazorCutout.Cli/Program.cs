@@ -59,7 +59,7 @@ namespace BlazorCutout.Cli
               --model FILE                          another ISNet/U2-Net style ONNX model
             cutout-cli bench [--images DIR] [--runs N] [--warmup N] [--format png|jpg|webp] [--json FILE]
                                                     median/p95 end-to-end, inference, overhead %, peak RSS
-              [--no-peer] [--masks-out DIR] [--masks-against DIR] [--memory-arena] [--intra-op-threads N]
+              [--no-peer] [--masks-out DIR] [--masks-against DIR] [--no-memory-arena] [--memory-pattern] [--intra-op-threads N]
                                                     write our masks (DIR/<image>.gray), or compare them with
                                                     masks another build of the engine wrote (mean difference)
             cutout-cli bench pieces [--image FILE] [--rounds N]

@@ -51,12 +51,19 @@ public sealed class EngineOptions
     public int MaxPixelsPerSide { get; set; } = 4096;
 
     /// <summary>
-    /// ONNX Runtime's CPU memory arena and memory pattern; both are off unless this is set. They cost about 1 GB of peak
-    /// memory. An earlier machine showed little speed for it, but on 2026-12-04 (<c>./cutout bench engine --no-peer
-    /// --memory-arena</c>, quiet 2-core machine) inference took 1.1 s with them against 4.8 s without, at 2.1 GB
-    /// against 1.05 GB peak RSS. The default is not changed yet: see issue #10's closing note.
+    /// ONNX Runtime's CPU memory arena: the model's intermediate tensors are carved out of memory the session keeps,
+    /// instead of each being mapped fresh from the system (and its pages faulted in and zeroed) on every run. Measured
+    /// on 2026-12-05 (<c>./cutout bench engine</c>, quiet 2-core machine, 512 px to 12 MP images): inference 1.0-1.1 s
+    /// with it against 4.1-4.7 s without, at 1.30-1.41 GB against 1.03-1.11 GB peak RSS (the npm peer: 2.0-2.2 s and
+    /// 1.9-2.0 GB). The memory stays with the process between requests. Turn it off to trade that speed for ~300 MB.
     /// </summary>
-    public bool UseMemoryArena { get; set; }
+    public bool UseMemoryArena { get; set; } = true;
+
+    /// <summary>
+    /// ONNX Runtime's memory pattern (one block planned from the first run). Off: measured beside the arena it added
+    /// ~800 MB of peak RSS (2.2 GB) for no speed, and alone (arena off) 2.9 s inference at 1.44 GB.
+    /// </summary>
+    public bool UseMemoryPattern { get; set; }
 
     /// <summary>Long side of the working resolution for point refinement and foreground estimation (full resolution when smaller).</summary>
     public int WorkingMaxSide { get; set; } = 1024;

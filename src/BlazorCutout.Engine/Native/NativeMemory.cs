@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace BlazorCutout.Engine.Native;
 
 /// <summary>
-/// glibc heap tuning. ONNX Runtime (arena off), libvips and .NET's thread pool allocate from many threads; glibc then
+/// glibc heap tuning. libvips, .NET's thread pool and ONNX Runtime (when its own arena is off) allocate from many threads; glibc then
 /// creates an arena per thread and keeps freed memory in each, so the resident set of a long-running process creeps
 /// up request after request. Two arenas, large blocks mapped on their own (freed at once) and a trim when idle keep it near one request's peak.
 /// </summary>

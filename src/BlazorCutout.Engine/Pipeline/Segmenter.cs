@@ -41,7 +41,7 @@ internal sealed class Segmenter : IDisposable
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             EnableCpuMemArena = cfg.UseMemoryArena,
-            EnableMemoryPattern = cfg.UseMemoryArena,
+            EnableMemoryPattern = cfg.UseMemoryPattern,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         try
