@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BlazorCutout.Engine.Pipeline;
+using Microsoft.ML.OnnxRuntime;
 using Microsoft.Extensions.Logging;
 
 namespace BlazorCutout.Engine;
@@ -19,6 +20,8 @@ public sealed class CutoutEngine : ICutoutEngine, IImageThumbnailer, IResultEdit
     private readonly SemaphoreSlim _slots;
     private readonly object _sessionLock = new();
     private Segmenter? _segmenter;
+    private long _arenaReleaseGeneration;
+    private int _arenaReleases;
     private int _waiting;
     private readonly MatteCache _matteCache;
     private bool _disposed;
@@ -40,6 +43,9 @@ public sealed class CutoutEngine : ICutoutEngine, IImageThumbnailer, IResultEdit
 
     /// <summary>ONNX Runtime version once the model is loaded.</summary>
     public string? RuntimeVersion => _segmenter?.RuntimeVersion;
+
+    /// <summary>How many times the memory arena was given back after <see cref="EngineOptions.ArenaIdleRelease"/> without a request.</summary>
+    public int ArenaReleases => Volatile.Read(ref _arenaReleases);
 
     /// <summary>Loads libvips, ONNX Runtime and the model now instead of on the first request (checks the model file).</summary>
     public void Warmup()
@@ -105,6 +111,7 @@ public sealed class CutoutEngine : ICutoutEngine, IImageThumbnailer, IResultEdit
                         if (_cfg.TrimNativeMemory && (long)probe.Width * probe.Height >= 2_000_000)
                             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
                         ScheduleRelease();
+                        ScheduleArenaRelease();
                     }
                 }, cancellationToken).ConfigureAwait(false);
             }
@@ -185,6 +192,45 @@ public sealed class CutoutEngine : ICutoutEngine, IImageThumbnailer, IResultEdit
             // Not Lazy<T>: a failure (missing asset) is not cached, so fixing the files and retrying works.
             return _segmenter ??= new Segmenter(_cfg);
         }
+    }
+
+    /// <summary>
+    /// Once no request has come for <see cref="EngineOptions.ArenaIdleRelease"/>, gives the memory arena's memory back
+    /// (<c>Segmenter.ReleaseArena</c>): an idle studio then holds the model, not the last request's tensors. It takes
+    /// every slot first, so no request is running; one that comes meanwhile waits the second this takes.
+    /// </summary>
+    private void ScheduleArenaRelease()
+    {
+        if (_cfg.ArenaIdleRelease <= TimeSpan.Zero || !_cfg.UseMemoryArena) return;
+        long generation = Interlocked.Increment(ref _arenaReleaseGeneration);
+        _ = Task.Delay(_cfg.ArenaIdleRelease).ContinueWith(_ =>
+        {
+            if (Volatile.Read(ref _arenaReleaseGeneration) != generation || _disposed) return;
+            int taken = 0;
+            try
+            {
+                while (taken < _cfg.MaxConcurrency && _slots.Wait(0)) taken++;
+                if (taken < _cfg.MaxConcurrency || Volatile.Read(ref _arenaReleaseGeneration) != generation) return; // busy again
+                var sw = Stopwatch.StartNew();
+                lock (_sessionLock)
+                {
+                    if (_disposed || _segmenter is not { } loaded) return;
+                    loaded.ReleaseArena();
+                }
+                Native.NativeMemory.Trim();
+                Interlocked.Increment(ref _arenaReleases);
+                StepTrace.Note($"arena released after idle {sw.Elapsed.TotalMilliseconds:0} ms");
+            }
+            catch (ObjectDisposedException) { }
+            catch (Exception e) when (e is OnnxRuntimeException or InvalidOperationException)
+            {
+                StepTrace.Note($"arena release failed: {e.Message}"); // memory stays held; requests are unaffected
+            }
+            finally
+            {
+                try { if (taken > 0) _slots.Release(taken); } catch (ObjectDisposedException) { }
+            }
+        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     private CutoutResult Process(ReadOnlyMemory<byte> encoded, CutoutOptions o, Plan plan, ImageProbe probe, Stopwatch total,

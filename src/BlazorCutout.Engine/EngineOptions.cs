@@ -55,9 +55,17 @@ public sealed class EngineOptions
     /// instead of each being mapped fresh from the system (and its pages faulted in and zeroed) on every run. Measured
     /// on 2026-12-05 (<c>./cutout bench engine</c>, quiet 2-core machine, 512 px to 12 MP images): inference 1.0-1.1 s
     /// with it against 4.1-4.7 s without, at 1.30-1.41 GB against 1.03-1.11 GB peak RSS (the npm peer: 2.0-2.2 s and
-    /// 1.9-2.0 GB). The memory stays with the process between requests. Turn it off to trade that speed for ~300 MB.
+    /// 1.9-2.0 GB). Once idle the memory is given back (<see cref="ArenaIdleRelease"/>). Turn it off to trade that
+    /// speed for ~300 MB of peak memory.
     /// </summary>
     public bool UseMemoryArena { get; set; } = true;
+
+    /// <summary>
+    /// After this long without a request the memory arena's memory (about 1 GB once a request has run) goes back to the
+    /// system, by one run on a blank input that shrinks the arena (<c>Segmenter.ReleaseArena</c>); the model stays
+    /// loaded, and the next request is about a second slower once. Zero keeps the memory for the process's life.
+    /// </summary>
+    public TimeSpan ArenaIdleRelease { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
     /// ONNX Runtime's memory pattern (one block planned from the first run). Off: measured beside the arena it added
@@ -122,6 +130,7 @@ public sealed class EngineOptions
             "NormalizationMean and NormalizationStd need three values, std non-zero");
         Require(IntraOpThreads >= 0, "IntraOpThreads must be >= 0");
         Require(MaxConcurrency >= 1, "MaxConcurrency must be >= 1");
+        Require(ArenaIdleRelease >= TimeSpan.Zero, "ArenaIdleRelease must be >= 0 (0 keeps the arena's memory)");
         Require(MaxQueue >= 0, "MaxQueue must be >= 0");
         Require(MatteCacheEntries is >= 0 and <= 64, "MatteCacheEntries must be 0..64");
         Require(MaxBytes > 0, "MaxBytes must be > 0");
