@@ -149,6 +149,46 @@ public sealed class TouchUpTests(TouchUpTests.World world) : IClassFixture<Touch
     }
 
     [Fact]
+    public async Task Only_the_original_and_the_last_ten_touch_ups_are_kept_and_older_files_leave_the_store()
+    {
+        var task = await world.FinishedAsync("instant", "many.png");
+        var v0 = Assert.Single(task.Results);
+        var erase = Rect(5, 5, 10, 10);
+        var saved = new List<TaskAssetView>();
+        List<string> firstTwoKeys = [];
+        var from = v0.Id;
+        for (var i = 0; i < ResultVersions.KeptTouchUps + 2; i++)
+        {
+            using var response = await PostAsync(world.Owner, task.Id, from, Edit(i % 2 == 0 ? erase : [], i % 2 == 0 ? [] : erase));
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            saved.Add((await response.Content.ReadFromJsonAsync<TaskAssetView>(Json))!);
+            from = saved[^1].Id;
+            if (i == 1)
+                firstTwoKeys = await world.Host.DbAsync(db => db.Assets.Where(a => a.Id == saved[0].Id || a.Id == saved[1].Id).Select(a => a.StorageKey).ToListAsync());
+        }
+        Assert.Equal(2, firstTwoKeys.Count);
+
+        // 12 saves: versions 1 and 2 are gone (rows and files), 3..12 and the original stay.
+        var store = world.Host.Services.GetRequiredService<IAssetStore>();
+        var keys = store.List().Select(e => e.Key).ToHashSet();
+        Assert.DoesNotContain(firstTwoKeys[0], keys);
+        Assert.DoesNotContain(firstTwoKeys[1], keys);
+        var versions = await world.Host.DbAsync(db => db.Assets.Where(a => a.TaskId == task.Id && a.Role == TaskAssetRole.Result)
+            .OrderBy(a => a.Version).Select(a => a.Version).ToListAsync());
+        Assert.Equal([0, .. Enumerable.Range(3, ResultVersions.KeptTouchUps)], versions);
+        foreach (var gone in saved.Take(2))
+        {
+            using var response = await world.Owner.Browser.GetAsync(gone.Url);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+        var kept = await world.Host.DbAsync(db => db.Assets.Where(a => a.TaskId == task.Id).Select(a => a.StorageKey).ToListAsync());
+        Assert.All(kept, k => Assert.Contains(k, keys));
+        var view = (await world.Host.Tasks.GetAsync(world.Owner.Id, task.Id))!;
+        Assert.Equal(saved[^1].Id, Assert.Single(view.Results).Id);
+        Assert.Equal(v0.Id, view.Results[0].Original?.Id);
+    }
+
+    [Fact]
     public async Task Only_the_owner_or_an_Admin_may_touch_up_and_only_those_who_see_the_task_learn_it_exists()
     {
         var task = await world.FinishedAsync("instant");

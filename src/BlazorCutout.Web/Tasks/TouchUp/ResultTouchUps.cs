@@ -109,6 +109,7 @@ public sealed class ResultTouchUps(
         var asset = written[0].Asset;
 
         Guid? sharedTo;
+        var pruned = new List<AssetRecord>();
         try
         {
             using var write = await writeGate.EnterAsync(ct);
@@ -123,7 +124,11 @@ public sealed class ResultTouchUps(
                 var original = await db.Assets.AsNoTracking().FirstAsync(a => a.TaskId == taskId && a.Role == from.Role && a.Index == from.Index && a.Version == 0, ct);
                 stored.FileName = ResultVersions.FileName(original, stored.Version);
                 db.Assets.Add(stored);
+                var oldestKept = stored.Version - ResultVersions.KeptTouchUps + 1;
+                pruned.AddRange(await db.Assets.Where(a => a.TaskId == taskId && a.Role == from.Role && a.Index == from.Index
+                                                           && a.Version >= 1 && a.Version < oldestKept).ToListAsync(ct));
             }
+            db.Assets.RemoveRange(pruned);
             await db.SaveChangesAsync(ct);
             sharedTo = await db.TeamShares.Where(s => s.TaskId == taskId).Select(s => (Guid?)s.TeamId).FirstOrDefaultAsync(ct);
         }
@@ -133,7 +138,10 @@ public sealed class ResultTouchUps(
             throw;
         }
 
-        logger.LogInformation("Task {TaskId}: result {ResultId} touched up as version {Version} ({AssetId})", taskId, current.Id, asset.Version, asset.Id);
+        // Their rows are gone; a file whose deletion fails is left to the orphan sweep, as are their thumbnails.
+        foreach (var old in pruned) store.Delete(old.StorageKey);
+        logger.LogInformation("Task {TaskId}: result {ResultId} touched up as version {Version} ({AssetId}); {Pruned} older touch-ups removed",
+            taskId, current.Id, asset.Version, asset.Id, pruned.Count);
         // The owner's pages and the team's gallery re-read the task and pick the newest version.
         notifier.Publish(new TaskChanged(taskId, ownerId, CutoutTaskState.Succeeded, 100, null, now));
         if (sharedTo is { } teamId) notifier.Publish(new GalleryChanged(taskId, teamId, GalleryChangeKind.Updated, now));

@@ -9,6 +9,12 @@ namespace BlazorCutout.Web.Tasks.TouchUp;
 /// </summary>
 public static class ResultVersions
 {
+    /// <summary>
+    /// Touch-ups kept per result besides the provider's original (version 0). Each is a full PNG and only the newest and
+    /// the original are ever shown, so saving a newer one removes the ones this many saves back.
+    /// </summary>
+    public const int KeptTouchUps = 10;
+
     public static IEnumerable<T> Newest<T>(IEnumerable<T> assets, Func<T, (TaskAssetRole Role, int Index, int Version)> key) =>
         assets.GroupBy(a => (key(a).Role, key(a).Index)).Select(g => g.MaxBy(a => key(a).Version)!);
 
