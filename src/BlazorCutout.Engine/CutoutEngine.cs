@@ -20,8 +20,8 @@ public sealed class CutoutEngine : ICutoutEngine, IImageThumbnailer, IResultEdit
     private readonly SemaphoreSlim _slots;
     private readonly object _sessionLock = new();
     private Segmenter? _segmenter;
-    private long _arenaReleaseGeneration;
     private int _arenaReleases;
+    private readonly IdleWork _idleTrim, _idleArenaRelease;
     private int _waiting;
     private readonly MatteCache _matteCache;
     private bool _disposed;
@@ -35,6 +35,8 @@ public sealed class CutoutEngine : ICutoutEngine, IImageThumbnailer, IResultEdit
         _slots = new SemaphoreSlim(_cfg.MaxConcurrency, _cfg.MaxConcurrency);
         _matteCache = new MatteCache(_cfg.MatteCacheEntries);
         if (_cfg.TrimNativeMemory) Native.NativeMemory.LimitArenas(2);
+        _idleTrim = new IdleWork(_cfg.TrimNativeMemory ? IdleReleaseDelay : TimeSpan.Zero, _slots, 1, () => _disposed, ReleaseBuffers);
+        _idleArenaRelease = new IdleWork(_cfg.UseMemoryArena ? _cfg.ArenaIdleRelease : TimeSpan.Zero, _slots, _cfg.MaxConcurrency, () => _disposed, ReleaseArena);
     }
 
     public EngineOptions Options => _cfg;
@@ -110,8 +112,8 @@ public sealed class CutoutEngine : ICutoutEngine, IImageThumbnailer, IResultEdit
                         // between back-to-back requests (~5 ms); glibc's free lists are trimmed once idle.
                         if (_cfg.TrimNativeMemory && (long)probe.Width * probe.Height >= 2_000_000)
                             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
-                        ScheduleRelease();
-                        ScheduleArenaRelease();
+                        _idleTrim.Restart();
+                        _idleArenaRelease.Restart();
                     }
                 }, cancellationToken).ConfigureAwait(false);
             }
@@ -125,36 +127,16 @@ public sealed class CutoutEngine : ICutoutEngine, IImageThumbnailer, IResultEdit
     /// LOH garbage, then glibc's free lists). Not after every request: malloc_trim of a 12 MP request's freed memory
     /// costs ~50 ms, and the next request then page-faults the same memory back in; back-to-back requests reuse it.
     /// </summary>
-    private void ScheduleRelease()
+    private void ReleaseBuffers()
     {
-        if (!_cfg.TrimNativeMemory) return;
-        long generation = Interlocked.Increment(ref _releaseGeneration);
-        _ = Task.Delay(IdleReleaseDelay).ContinueWith(_ =>
-        {
-            // A later request will schedule its own release; a running one holds a slot.
-            if (Volatile.Read(ref _releaseGeneration) != generation || _disposed) return;
-            try
-            {
-                if (!_slots.Wait(0)) return;
-            }
-            catch (ObjectDisposedException) { return; }
-            try
-            {
-                var sw = Stopwatch.StartNew();
-                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
-                Native.NativeMemory.Trim();
-                StepTrace.Note($"idle release {sw.Elapsed.TotalMilliseconds:0} ms");
-            }
-            finally
-            {
-                try { _slots.Release(); } catch (ObjectDisposedException) { }
-            }
-        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        var sw = Stopwatch.StartNew();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
+        Native.NativeMemory.Trim();
+        StepTrace.Note($"idle release {sw.Elapsed.TotalMilliseconds:0} ms");
     }
 
-    /// <summary>Idle time after the last request before its memory is released (see <see cref="ScheduleRelease"/>).</summary>
+    /// <summary>Idle time after the last request before its memory is released (see <see cref="ReleaseBuffers"/>).</summary>
     internal static readonly TimeSpan IdleReleaseDelay = TimeSpan.FromMilliseconds(750);
-    private long _releaseGeneration;
 
     private sealed record Plan((byte R, byte G, byte B)? Color);
 
@@ -196,41 +178,27 @@ public sealed class CutoutEngine : ICutoutEngine, IImageThumbnailer, IResultEdit
 
     /// <summary>
     /// Once no request has come for <see cref="EngineOptions.ArenaIdleRelease"/>, gives the memory arena's memory back
-    /// (<c>Segmenter.ReleaseArena</c>): an idle studio then holds the model, not the last request's tensors. It takes
-    /// every slot first, so no request is running; one that comes meanwhile waits the second this takes.
+    /// (<c>Segmenter.ReleaseArena</c>): an idle studio then holds the model, not the last request's tensors. It runs
+    /// holding every slot, so no request is running; one that comes meanwhile waits the second this takes.
     /// </summary>
-    private void ScheduleArenaRelease()
+    private void ReleaseArena()
     {
-        if (_cfg.ArenaIdleRelease <= TimeSpan.Zero || !_cfg.UseMemoryArena) return;
-        long generation = Interlocked.Increment(ref _arenaReleaseGeneration);
-        _ = Task.Delay(_cfg.ArenaIdleRelease).ContinueWith(_ =>
+        var sw = Stopwatch.StartNew();
+        try
         {
-            if (Volatile.Read(ref _arenaReleaseGeneration) != generation || _disposed) return;
-            int taken = 0;
-            try
+            lock (_sessionLock)
             {
-                while (taken < _cfg.MaxConcurrency && _slots.Wait(0)) taken++;
-                if (taken < _cfg.MaxConcurrency || Volatile.Read(ref _arenaReleaseGeneration) != generation) return; // busy again
-                var sw = Stopwatch.StartNew();
-                lock (_sessionLock)
-                {
-                    if (_disposed || _segmenter is not { } loaded) return;
-                    loaded.ReleaseArena();
-                }
-                Native.NativeMemory.Trim();
-                Interlocked.Increment(ref _arenaReleases);
-                StepTrace.Note($"arena released after idle {sw.Elapsed.TotalMilliseconds:0} ms");
+                if (_disposed || _segmenter is not { } loaded) return;
+                loaded.ReleaseArena();
             }
-            catch (ObjectDisposedException) { }
-            catch (Exception e) when (e is OnnxRuntimeException or InvalidOperationException)
-            {
-                StepTrace.Note($"arena release failed: {e.Message}"); // memory stays held; requests are unaffected
-            }
-            finally
-            {
-                try { if (taken > 0) _slots.Release(taken); } catch (ObjectDisposedException) { }
-            }
-        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            Native.NativeMemory.Trim();
+            Interlocked.Increment(ref _arenaReleases);
+            StepTrace.Note($"arena released after idle {sw.Elapsed.TotalMilliseconds:0} ms");
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or InvalidOperationException)
+        {
+            StepTrace.Note($"arena release failed: {e.Message}"); // memory stays held; requests are unaffected
+        }
     }
 
     private CutoutResult Process(ReadOnlyMemory<byte> encoded, CutoutOptions o, Plan plan, ImageProbe probe, Stopwatch total,
