@@ -1,7 +1,6 @@
-using System.Globalization;
 using BlazorCutout.Providers;
 using BlazorCutout.Web.Teams;
-using Microsoft.AspNetCore.WebUtilities;
+using BlazorCutout.Web.Shared;
 using MudBlazor;
 
 namespace BlazorCutout.Web.Gallery;
@@ -38,8 +37,8 @@ public sealed record GalleryFilters(
     /// <summary>The filters an address asks for; a value that does not parse is ignored (that filter stays open), never refused.</summary>
     public static GalleryFilters Parse(string uri)
     {
-        var query = QueryHelpers.ParseQuery(new Uri(uri, UriKind.Absolute).Query);
-        string? Get(string name) => query.TryGetValue(name, out var values) && !string.IsNullOrWhiteSpace(values.ToString()) ? values.ToString().Trim() : null;
+        var read = AddressQuery.Reader(uri);
+        string? Get(string name) => Blank(read(name));
 
         DateTime? from = Day(Get("from")), to = Day(Get("to"));
         return new GalleryFilters(
@@ -59,8 +58,8 @@ public sealed record GalleryFilters(
         ["operation"] = Operation?.ToString().ToLowerInvariant(),
         ["provider"] = Blank(ProviderId),
         ["member"] = Blank(MemberId),
-        ["from"] = Shared?.Start?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        ["to"] = Shared?.End?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ["from"] = AddressQuery.DayText(Shared?.Start is { } start ? DateOnly.FromDateTime(start) : null),
+        ["to"] = AddressQuery.DayText(Shared?.End is { } end ? DateOnly.FromDateTime(end) : null),
         ["tag"] = Blank(Tag),
         ["q"] = Blank(Search),
     };
@@ -71,6 +70,5 @@ public sealed record GalleryFilters(
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
-    private static DateTime? Day(string? text) =>
-        DateTime.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
+    private static DateTime? Day(string? text) => AddressQuery.Day(text)?.ToDateTime(TimeOnly.MinValue);
 }

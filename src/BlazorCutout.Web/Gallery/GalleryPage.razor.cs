@@ -142,10 +142,8 @@ public sealed partial class GalleryPage
     /// <summary>Writes the filters into the address, in place (filtering is not a trail of Back steps).</summary>
     private void Remember()
     {
-        if (!RendererInfo.IsInteractive) return; // a prerender cannot change the browser's address
-        var uri = Navigation.GetUriWithQueryParameters(filters.QueryParameters());
-        if (uri != Navigation.Uri)
-            Navigation.NavigateTo(uri, replace: true);
+        if (RendererInfo.IsInteractive) // a prerender cannot change the browser's address
+            Navigation.ReplaceQuery(filters.QueryParameters());
     }
 
     /// <summary>

@@ -94,11 +94,8 @@ public sealed partial class HistoryPage
     {
         shown = new HistoryView(filters, state.Page, state.PageSize, query.OrderBy, query.Ascending);
         // Only with a live circuit: a prerender cannot change the browser's address.
-        if (!RendererInfo.IsInteractive)
-            return;
-        var uri = Navigation.GetUriWithQueryParameters(shown.QueryParameters());
-        if (uri != Navigation.Uri)
-            Navigation.NavigateTo(uri, replace: true);
+        if (RendererInfo.IsInteractive)
+            Navigation.ReplaceQuery(shown.QueryParameters());
     }
 
     // Days on the clock the grid shows times in: UTC until the browser has said where it is.

@@ -1,7 +1,7 @@
 using System.Globalization;
 using BlazorCutout.Providers;
 using BlazorCutout.Web.Tasks;
-using Microsoft.AspNetCore.WebUtilities;
+using BlazorCutout.Web.Shared;
 
 namespace BlazorCutout.Web.History;
 
@@ -31,15 +31,14 @@ public sealed record HistoryView(
     /// </summary>
     public static HistoryView Parse(string uri)
     {
-        var query = QueryHelpers.ParseQuery(new Uri(uri, UriKind.Absolute).Query);
-        string? Get(string name) => query.TryGetValue(name, out var values) ? values.ToString() : null;
+        var Get = AddressQuery.Reader(uri);
 
         var filters = new HistoryFilters(
             Enum.TryParse<CutoutTaskState>(Get("state"), ignoreCase: true, out var s) && Enum.IsDefined(s) ? s : null,
             string.IsNullOrWhiteSpace(Get("provider")) ? null : Get("provider")!.Trim(),
             Enum.TryParse<ProviderOperation>(Get("operation"), ignoreCase: true, out var o) && Enum.IsDefined(o) ? o : null,
-            Day(Get("from")),
-            Day(Get("to")));
+            AddressQuery.Day(Get("from")),
+            AddressQuery.Day(Get("to")));
         var page = int.TryParse(Get("page"), NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p >= 1 ? p - 1 : 0;
         var size = int.TryParse(Get("size"), NumberStyles.None, CultureInfo.InvariantCulture, out var z) && PageSizes.Contains(z) ? z : DefaultPageSize;
         var order = Enum.TryParse<TaskOrder>(Get("sort"), ignoreCase: true, out var t) && Enum.IsDefined(t) ? t : TaskOrder.Created;
@@ -56,14 +55,11 @@ public sealed record HistoryView(
         ["provider"] = Filters.ProviderId,
         ["state"] = Filters.State?.ToString().ToLowerInvariant(),
         ["operation"] = Filters.Operation?.ToString().ToLowerInvariant(),
-        ["from"] = Filters.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        ["to"] = Filters.To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ["from"] = AddressQuery.DayText(Filters.From),
+        ["to"] = AddressQuery.DayText(Filters.To),
         ["page"] = Page > 0 ? (Page + 1).ToString(CultureInfo.InvariantCulture) : null,
         ["size"] = PageSize != DefaultPageSize ? PageSize.ToString(CultureInfo.InvariantCulture) : null,
         ["sort"] = OrderBy != TaskOrder.Created ? OrderBy.ToString().ToLowerInvariant() : null,
         ["dir"] = Ascending ? "asc" : null,
     };
-
-    private static DateOnly? Day(string? text) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
 }
