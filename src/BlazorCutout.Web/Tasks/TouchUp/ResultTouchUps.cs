@@ -68,7 +68,7 @@ public sealed class ResultTouchUps(
             current = assets.FirstOrDefault(a => a.Id == resultId && a.Role == TaskAssetRole.Result)
                 ?? throw new TaskRejectedException("UnknownTask", "This task has no such result.");
             if (assets.Any(a => a.Role == current.Role && a.Index == current.Index && a.Version > current.Version))
-                throw new TaskRejectedException("StaleVersion", "This result has been touched up since you opened it; reopen it to edit the newest version.");
+                throw Stale();
             // A task that also delivered a mask gets a new mask version too, so its "Mask" download matches the image.
             mask = ResultVersions.Newest(assets).FirstOrDefault(a => a.Role == TaskAssetRole.Mask && a.Index == current.Index);
             source = await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == task.SourceAssetId, ct)
@@ -118,7 +118,7 @@ public sealed class ResultTouchUps(
             var versions = await db.Assets.Where(a => a.TaskId == taskId && a.Role == current.Role && a.Index == current.Index)
                 .Select(a => a.Version).ToListAsync(ct);
             if (versions.Any(v => v > current.Version))
-                throw new TaskRejectedException("StaleVersion", "This result has been touched up since you opened it; reopen it to edit the newest version.");
+                throw Stale();
             foreach (var (stored, from) in written)
             {
                 var original = await db.Assets.AsNoTracking().FirstAsync(a => a.TaskId == taskId && a.Role == from.Role && a.Index == from.Index && a.Version == 0, ct);
@@ -147,6 +147,10 @@ public sealed class ResultTouchUps(
         if (sharedTo is { } teamId) notifier.Publish(new GalleryChanged(taskId, teamId, GalleryChangeKind.Updated, now));
         return TaskRecords.ToView(asset);
     }
+
+    /// <summary>Checked when the edit arrives and again under the write gate, where two saves from one version meet.</summary>
+    private static TaskRejectedException Stale() =>
+        new("StaleVersion", "This result has been touched up since you opened it; reopen it to edit the newest version.");
 
     /// <summary>Writes the file of the next version of <paramref name="from"/>; the row is added by the caller, under the write gate.</summary>
     private async Task<AssetRecord> StoreVersionAsync(AssetRecord from, byte[] png, EditedResult edited, DateTimeOffset now, CancellationToken ct)
